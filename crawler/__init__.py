@@ -1,0 +1,1 @@
+"""pricewatch: price and catalog monitoring crawler (see docs/architecture.md)."""
