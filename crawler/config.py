@@ -74,6 +74,38 @@ class ElasticsearchConfig(Section):
         return value
 
 
+class WebConfig(Section):
+    """``[web]``: the HTTP API and dashboard (``pricewatch web``). See docs/search.md."""
+
+    host: str = "127.0.0.1"
+    """Address to bind; anything but loopback requires ``token``."""
+    port: int = Field(default=8765, ge=0, le=65535)
+    """TCP port (0 = any free port)."""
+    token: SecretStr | None = None
+    """env ``PRICEWATCH_WEB_TOKEN`` only: the bearer token clients must send."""
+    stale_after_hours: float = Field(default=48.0, gt=0)
+    """A listing not fetched for this long is listed as stale on the runs page."""
+
+
+class PricingConfig(Section):
+    """``[pricing]``: which offers are ours, and minimum advertised prices. See docs/search.md."""
+
+    our_sellers: list[str] = Field(default_factory=list)
+    """Our own offers: ``platform:seller_id``, or a bare ``seller_id`` on every platform."""
+    map: dict[str, str] = Field(default_factory=dict)
+    """Minimum advertised price per product group, ``"<group id>" = "5999.00 CNY"``."""
+
+    @field_validator("map")
+    @classmethod
+    def _map_values_are_money(cls, value: dict[str, str]) -> dict[str, str]:
+        for group, text in value.items():
+            amount, _, currency = text.strip().partition(" ")
+            well_formed = amount.replace(".", "", 1).isdigit() and len(currency) == 3
+            if not (well_formed and currency.isalpha() and currency.isupper()):
+                raise ValueError(f"{group}: {text!r} must look like '5999.00 CNY'")
+        return value
+
+
 class Config(Section):
     """The whole configuration. Sections are added by the rooms that own them."""
 
@@ -82,6 +114,8 @@ class Config(Section):
     base_currency: str = "CNY"
     """Reporting currency for cross-platform comparison (ISO 4217)."""
     elasticsearch: ElasticsearchConfig = Field(default_factory=ElasticsearchConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
+    pricing: PricingConfig = Field(default_factory=PricingConfig)
 
     config_path: Path | None = Field(default=None, exclude=True)
     """Where the config was read from (None: defaults only)."""
@@ -105,10 +139,11 @@ ENV_OVERRIDES: dict[str, tuple[str, ...]] = {
     "PRICEWATCH_ES_HEAP": ("elasticsearch", "heap"),
     "PRICEWATCH_ES_PORT": ("elasticsearch", "port"),
     HOME_ENV: ("home",),
+    "PRICEWATCH_WEB_TOKEN": ("web", "token"),
 }
 
 #: Keys that may only come from the environment: a secret in a file ends up in a repository.
-SECRET_KEYS = {("elasticsearch", "api_key"), ("elasticsearch", "password")}
+SECRET_KEYS = {("elasticsearch", "api_key"), ("elasticsearch", "password"), ("web", "token")}
 
 
 def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | None:
