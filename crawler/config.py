@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import os
 import tomllib
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from crawler.errors import PricewatchError
 
@@ -106,6 +115,216 @@ class PricingConfig(Section):
         return value
 
 
+# --- [schedule] (owned by crawler/scheduler; see docs/scheduling.md) ----------------------------
+
+
+class ScheduleJobConfig(Section):
+    """One ``[[schedule.jobs]]``: what to crawl, when (cron or interval), and for how long at most."""
+
+    id: str
+    """The job's name: ``pricewatch jobs run <id>``; letters, digits, ``-``, ``_``, ``.``."""
+    spiders: list[str] = Field(default_factory=list)
+    """Spiders crawled one after another in one run (each in its own ``scrapy crawl`` process)."""
+    watchlist: str | None = None
+    """A watchlist to crawl with ``pricewatch crawl --watchlist`` instead of named spiders."""
+    command: list[str] | None = None
+    """Custom command per spider; placeholders ``{python} {spider} {run_id} {stats_file}``
+    ``{watchlist}``. Default: ``{python} -m scrapy crawl {spider} -s PRICEWATCH_RUN_ID={run_id}``."""
+    cron: str | None = None
+    """Crontab expression (``*/15 * * * *``), in ``schedule.timezone``."""
+    interval: float | None = None
+    """Seconds between runs (instead of ``cron``)."""
+    jitter: int = 0
+    """Up to this many seconds added at random to each fire time, so jobs don't all start at once."""
+    timeout: float = 3600.0
+    """Seconds a run may take; then the crawl is stopped (SIGTERM, then SIGKILL) and recorded."""
+    max_instances: Literal[1] = 1
+    """A job never overlaps itself: a run due while the previous one goes on is skipped."""
+    coalesce: bool = True
+    """Missed runs (scheduler down) are run once, not once per missed time."""
+    platforms: list[str] = Field(default_factory=list)
+    """Platforms this job keeps fresh (stale report); default: the spider names."""
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_name(cls, value: str) -> str:
+        if not value or not all(c.isalnum() or c in "-_." for c in value):
+            raise ValueError("must be a name of letters, digits, '-', '_' or '.'")
+        return value
+
+    @model_validator(mode="after")
+    def _one_trigger_and_a_target(self) -> ScheduleJobConfig:
+        if (self.cron is None) == (self.interval is None):
+            raise ValueError(f"job {self.id!r}: set exactly one of cron or interval")
+        if self.interval is not None and self.interval <= 0:
+            raise ValueError(f"job {self.id!r}: interval must be > 0 seconds")
+        if not self.spiders and not self.watchlist:
+            raise ValueError(f"job {self.id!r}: set spiders = [...] or watchlist = '...'")
+        return self
+
+
+class ScheduleConfig(Section):
+    """``[schedule]``: the APScheduler job store, time zone and jobs."""
+
+    jobstore_url: str | None = None
+    """Any SQLAlchemy URL; default ``sqlite:///<state>/schedule.sqlite``."""
+    timezone: str = "UTC"
+    log_file: Path | None = None
+    """Scheduler log (besides stdout); default ``<state>/logs/scheduler.log``."""
+    missed_spread: float = 60.0
+    """After a restart, missed runs start spread over this many seconds (one run per job)."""
+    stop_grace: float = 20.0
+    """Seconds a crawl gets to close cleanly after SIGTERM before it is killed."""
+    stale_factor: float = 2.0
+    """A listing is stale when not observed for stale_factor × its job's period (+ timeout)."""
+    jobs: list[ScheduleJobConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ScheduleConfig:
+        ids = [job.id for job in self.jobs]
+        if dupes := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"job ids must be unique: {', '.join(dupes)}")
+        return self
+
+
+# --- [alerts] (owned by crawler/alerts; see docs/alerts.md) -------------------------------------
+
+RuleType = Literal["price_drop", "price_rise", "price_below", "undercut", "below_map",
+                   "out_of_stock", "back_in_stock", "new_listing", "delisted"]
+
+
+class AlertScope(Section):
+    """Which listings a rule looks at; empty lists mean "any"."""
+
+    platforms: list[str] = Field(default_factory=list)
+    sellers: list[str] = Field(default_factory=list)
+    brands: list[str] = Field(default_factory=list)
+    product_groups: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    """Watchlist tags of the listing's product group (``[alerts.products.<group>] tags``)."""
+
+
+class AlertRuleConfig(Section):
+    """One ``[[alerts.rules]]``: a condition on a listing change, and where to send it."""
+
+    name: str
+    type: RuleType
+    channels: list[str] = Field(default_factory=list)
+    scope: AlertScope = Field(default_factory=AlertScope)
+    percent: Decimal | None = None
+    """price_drop / price_rise: at least this % move; undercut: at least this % below ours."""
+    amount: Decimal | None = None
+    """price_drop / price_rise: at least this much move (major units of ``currency``)."""
+    threshold: Decimal | None = None
+    """price_below: fire when the price goes below this (major units of ``currency``)."""
+    currency: str | None = None
+    """Currency of ``amount``/``threshold``; default the base currency."""
+    price: Literal["price", "effective_price"] | None = None
+    """Which price to compare; default effective_price for price_below, else price."""
+    watches: list[str] = Field(default_factory=list)
+    """new_listing: names of saved searches (watches index); empty = every watch."""
+    min_confidence: float = 0.8
+    """Extraction confidence below this raises no alert (nor does a suspect price)."""
+    cooldown: float = 0.0
+    """Seconds after an alert of this rule for a listing during which it stays quiet."""
+    rearm: float = 86400.0
+    """Seconds before the very same alert (listing, rule, value) may fire again."""
+    hysteresis: float = 3600.0
+    """A move back to a value the listing had within this many seconds raises no alert."""
+
+    @model_validator(mode="after")
+    def _has_its_parameters(self) -> AlertRuleConfig:
+        needs = {"price_drop": ("percent", "amount"), "price_rise": ("percent", "amount"),
+                 "price_below": ("threshold",)}
+        wanted = needs.get(self.type)
+        if wanted and all(getattr(self, key) is None for key in wanted):
+            raise ValueError(f"rule {self.name!r} ({self.type}) needs {' or '.join(wanted)}")
+        return self
+
+
+class AlertChannelConfig(Section):
+    """``[alerts.channels.<name>]``: where alerts go. Secrets only as env variable names."""
+
+    type: Literal["webhook", "slack", "email", "apprise"]
+    url: str | None = None
+    """webhook / slack URL (or ``url_env`` when the URL itself is a secret, as Slack's is)."""
+    url_env: str | None = None
+    urls_env: str | None = None
+    """apprise: env variable holding one or more Apprise URLs (space separated)."""
+    secret_env: str | None = None
+    """webhook: env variable with the HMAC-SHA256 shared secret."""
+    host: str | None = None
+    port: int = 25
+    starttls: bool = False
+    username: str | None = None
+    password_env: str | None = None
+    sender: str = "pricewatch@localhost"
+    to: list[str] = Field(default_factory=list)
+    digest: bool = False
+    """One message per run with every alert, instead of one per alert."""
+    timeout: float = 10.0
+    retries: int = 3
+    """Attempts per delivery within a run (then the alert stays pending for the next run)."""
+    backoff: float = 0.5
+    """Seconds before the 2nd attempt; doubled for each further attempt."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_secret_in_file(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("secret", "password", "token"):
+                if key in data:
+                    raise ValueError(f"{key!r} is a secret: put it in an environment variable and "
+                                     f"name it with {key if key != 'token' else 'url'}_env")
+        return data
+
+    def env_secret(self, attr: str) -> SecretStr | None:
+        """The secret named by ``<attr>`` (an env variable name), read now; error if unset."""
+        name = getattr(self, attr)
+        if name is None:
+            return None
+        value = os.environ.get(name)
+        if not value:
+            raise ConfigError(f"alerts channel: {attr} names ${name}, which is not set",
+                              f"export {name}=... in the environment of pricewatch")
+        return SecretStr(value)
+
+
+class ProductFactsConfig(Section):
+    """``[alerts.products.<product_group_id>]``: our own price, MAP and tags for one product."""
+
+    own_price: Decimal | None = None
+    map_price: Decimal | None = None
+    """Minimum advertised price."""
+    currency: str | None = None
+    """Currency of own_price / map_price; default the base currency."""
+    tags: list[str] = Field(default_factory=list)
+
+
+class AlertsConfig(Section):
+    """``[alerts]``: rules, channels, our own sellers and per-product facts."""
+
+    rules: list[AlertRuleConfig] = Field(default_factory=list)
+    channels: dict[str, AlertChannelConfig] = Field(default_factory=dict)
+    self_sellers: list[str] = Field(default_factory=list)
+    """Seller ids whose listings are our own prices (undercut compares against them)."""
+    products: dict[str, ProductFactsConfig] = Field(default_factory=dict)
+    state_file: Path | None = None
+    """Dedup/cooldown/hysteresis state (SQLite); default ``<state>/alerts.sqlite``."""
+
+    @model_validator(mode="after")
+    def _rules_name_known_channels(self) -> AlertsConfig:
+        names = [rule.name for rule in self.rules]
+        if dupes := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"rule names must be unique: {', '.join(dupes)}")
+        for rule in self.rules:
+            unknown = [c for c in rule.channels if c not in self.channels]
+            if unknown:
+                raise ValueError(f"rule {rule.name!r} names unknown channel(s) {unknown}; "
+                                 f"defined: {sorted(self.channels)}")
+        return self
+
+
 class Config(Section):
     """The whole configuration. Sections are added by the rooms that own them."""
 
@@ -114,6 +333,8 @@ class Config(Section):
     base_currency: str = "CNY"
     """Reporting currency for cross-platform comparison (ISO 4217)."""
     elasticsearch: ElasticsearchConfig = Field(default_factory=ElasticsearchConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     web: WebConfig = Field(default_factory=WebConfig)
     pricing: PricingConfig = Field(default_factory=PricingConfig)
 
