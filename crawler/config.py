@@ -291,23 +291,22 @@ class AlertChannelConfig(Section):
 
 
 class ProductFactsConfig(Section):
-    """``[alerts.products.<product_group_id>]``: our own price, MAP and tags for one product."""
+    """``[alerts.products.<product_group_id>]``: our own list price and tags for one product.
+
+    Our prices also come from listings of ``[pricing] our_sellers``; MAP from ``[pricing] map``.
+    """
 
     own_price: Decimal | None = None
-    map_price: Decimal | None = None
-    """Minimum advertised price."""
     currency: str | None = None
-    """Currency of own_price / map_price; default the base currency."""
+    """Currency of own_price; default the base currency."""
     tags: list[str] = Field(default_factory=list)
 
 
 class AlertsConfig(Section):
-    """``[alerts]``: rules, channels, our own sellers and per-product facts."""
+    """``[alerts]``: rules, channels and per-product facts (our sellers and MAP: ``[pricing]``)."""
 
     rules: list[AlertRuleConfig] = Field(default_factory=list)
     channels: dict[str, AlertChannelConfig] = Field(default_factory=dict)
-    self_sellers: list[str] = Field(default_factory=list)
-    """Seller ids whose listings are our own prices (undercut compares against them)."""
     products: dict[str, ProductFactsConfig] = Field(default_factory=dict)
     state_file: Path | None = None
     """Dedup/cooldown/hysteresis state (SQLite); default ``<state>/alerts.sqlite``."""
