@@ -6,6 +6,7 @@ import logging
 import sys
 
 import click
+from rich.markup import escape
 
 from crawler.cli.context import AppContext, console, err_console
 from crawler.errors import PricewatchError
@@ -38,9 +39,11 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except PricewatchError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+        # Messages quote logs and scraped text: escape them, never read them as rich markup.
+        err_console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False,
+                          soft_wrap=True)
         if exc.hint:
-            err_console.print(f"  [yellow]→[/] {exc.hint}", highlight=False)
+            err_console.print(f"  [yellow]→[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except click.exceptions.Abort:
         err_console.print("aborted")

@@ -55,7 +55,7 @@ def _plugin_sources_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def build_with_maven(*, quiet: bool = True) -> None:
+def build_with_maven(*, quiet: bool = True, offline: bool = False) -> None:
     """Run ``mvn package``: resolves the distribution into ~/.m2 and builds the plugin jar."""
     if shutil.which("mvn") is None:
         raise NodeError(
@@ -66,6 +66,10 @@ def build_with_maven(*, quiet: bool = True) -> None:
            str(ESNODE_PROJECT / "pom.xml"), "package"]
     if quiet:
         cmd.insert(1, "-q")
+    if offline:
+        cmd.insert(1, "-o")
+    if os.environ.get("MAVEN_REPO_LOCAL"):
+        cmd.insert(1, f"-Dmaven.repo.local={maven_repository()}")
     result = subprocess.run(cmd, capture_output=True, text=True, env=_java_env())
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from elastic_transport import TransportError
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 
@@ -74,6 +75,7 @@ class BulkWriter:
 
     def write(self, actions: Iterable[Mapping[str, Any]]) -> BulkReport:
         pending = list(actions)
+        # ES answers with the concrete index (not the alias we wrote to): match failures by _id.
         by_key = {_key(action): action for action in pending}
         report = BulkReport()
         if not pending:
@@ -90,21 +92,34 @@ class BulkWriter:
             raise_on_exception=False,
             yield_ok=True,
         )
-        for ok, info in results:
-            if ok:
-                report.succeeded += 1
-                continue
-            report.failures.append(_failure(info, by_key))
+        answered: set[str | None] = set()
+        try:
+            for ok, info in results:
+                (op_result,) = info.values()
+                answered.add(None if op_result.get("_id") is None else str(op_result["_id"]))
+                if ok:
+                    report.succeeded += 1
+                else:
+                    report.failures.append(_failure(info, by_key))
+        except TransportError as exc:
+            # The helper only turns API errors into results; a lost connection raises. Every
+            # action ES did not answer for is reported, so the caller can spool it.
+            report.failures.extend(
+                BulkFailure(action=action, index=action.get("_index"), doc_id=_key(action),
+                            status=None, error=f"{type(exc).__name__}: {exc}")
+                for action in pending if _key(action) not in answered or _key(action) is None
+            )
+            return report
         if self.refresh and pending:
             self.client.indices.refresh(index=sorted({str(a.get("_index")) for a in pending}))
         return report
 
 
-def _key(action: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    return (action.get("_index"), None if action.get("_id") is None else str(action["_id"]))
+def _key(action: Mapping[str, Any]) -> str | None:
+    return None if action.get("_id") is None else str(action["_id"])
 
 
-def _failure(info: Mapping[str, Any], by_key: Mapping[tuple[str | None, str | None], Any]) -> BulkFailure:
+def _failure(info: Mapping[str, Any], by_key: Mapping[str | None, Any]) -> BulkFailure:
     # info looks like {"update": {"_index": ..., "_id": ..., "status": 400, "error": {...}}}
     (op_result,) = info.values()
     index = op_result.get("_index")
@@ -119,7 +134,7 @@ def _failure(info: Mapping[str, Any], by_key: Mapping[tuple[str | None, str | No
         error = f"{error.get('type', 'error')}: {reason}"
     elif not isinstance(error, str):
         error = f"{type(error).__name__}: {error}"
-    action = by_key.get((index, None if doc_id is None else str(doc_id)))
+    action = by_key.get(None if doc_id is None else str(doc_id)) if doc_id is not None else None
     # A connection failure reports status "N/A" and the original data instead of a status.
     if not isinstance(status, int):
         status = None

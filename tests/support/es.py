@@ -19,4 +19,4 @@ def drop_prefix(client: Elasticsearch, names: IndexNames) -> None:
     if indices:
         client.indices.delete(index=indices)
     for kind in KINDS:
-        client.indices.delete_index_template(name=names.template(kind), ignore_unavailable=True)
+        client.options(ignore_status=404).indices.delete_index_template(name=names.template(kind))
