@@ -1,0 +1,50 @@
+"""GTIN as found → digits with a verified GS1 check digit, or None plus the warning why.
+
+The check itself is python-stdnum's ``ean`` (GTIN-8/12/13/14). A GTIN that fails is not trusted
+for matching: the listing keeps no ``gtin`` and gets a ``gtin:<problem>`` warning instead.
+``gtin14`` pads any valid GTIN to 14 digits, so a UPC-A and its EAN-13 form match each other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from stdnum import ean
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
+VALID_LENGTHS = (8, 12, 13, 14)
+
+_SEPARATORS = re.compile(r"[\s\-.]")
+
+
+def normalize_gtin(raw: object) -> tuple[str | None, str | None]:
+    """``(gtin, None)`` if valid, ``(None, warning)`` if not, ``(None, None)`` when absent."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, bool) or not isinstance(raw, str | int) or str(raw).startswith("-"):
+        return None, "gtin:not_digits"
+    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(raw))).upper()
+    if isinstance(raw, int):  # a number lost its leading zeros; they never change the check digit
+        text = text.zfill(next((n for n in VALID_LENGTHS if n >= len(text)), len(text)))
+    if text.startswith(("GTIN", "EAN", "UPC")):
+        text = re.sub(r"^(GTIN|EAN|UPC)(-?\d{1,2})?:?", "", text)
+    if not text.isascii() or not text.isdigit():
+        return None, "gtin:not_digits"
+    if len(text) not in VALID_LENGTHS:
+        return None, "gtin:bad_length"
+    if set(text) == {"0"}:
+        return None, "gtin:placeholder"
+    try:
+        return ean.validate(text), None
+    except InvalidChecksum:
+        return None, "gtin:bad_check_digit"
+    except InvalidLength:
+        return None, "gtin:bad_length"
+    except (InvalidFormat, ValidationError):
+        return None, "gtin:not_digits"
+
+
+def gtin14(gtin: str) -> str:
+    """A valid GTIN zero-padded to 14 digits: the form matching compares."""
+    return gtin.zfill(14)
