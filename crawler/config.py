@@ -324,6 +324,19 @@ class AlertsConfig(Section):
         return self
 
 
+class IndexingConfig(Section):
+    """``[indexing]``: how the index step batches writes and keeps price history."""
+
+    batch_size: int = Field(default=500, ge=1, le=10000)
+    """Listings per bulk request (and per previous-state ``mget``)."""
+    flush_seconds: float = Field(default=2.0, gt=0)
+    """A partly filled batch is written after this long, so alerts never wait on a slow crawl."""
+    daily_history: bool = True
+    """Append a history point at least once a day per listing, even when nothing changed."""
+    spool_file: Path | None = None
+    """Where batches go while Elasticsearch is unreachable; default ``<state>/spool/listings.jsonl``."""
+
+
 class Config(Section):
     """The whole configuration. Sections are added by the rooms that own them."""
 
@@ -336,6 +349,7 @@ class Config(Section):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     web: WebConfig = Field(default_factory=WebConfig)
     pricing: PricingConfig = Field(default_factory=PricingConfig)
+    indexing: IndexingConfig = Field(default_factory=IndexingConfig)
 
     config_path: Path | None = Field(default=None, exclude=True)
     """Where the config was read from (None: defaults only)."""

@@ -106,6 +106,7 @@ LISTING_PROPERTIES: dict[str, Any] = {
     "first_seen": DATE,
     "last_changed": DATE,
     "last_history_at": DATE,
+    "held_price_minor": LONG,
 }
 
 PRICE_PROPERTIES: dict[str, Any] = {

@@ -1,0 +1,57 @@
+"""A Listing (or its dict) → the document stored in the ``listings`` index."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from crawler.items import TRANSIENT_FIELDS
+
+#: Fields that describe the current offer as a whole: written even when None, so a promotion or
+#: coupon that ended is cleared instead of lingering from an earlier crawl.
+OFFER_FIELDS = (
+    "list_price_minor", "promo_price_minor", "coupon_minor", "coupon_threshold_minor",
+    "shipping_minor", "effective_price_minor", "effective_price_base_minor", "price_base_minor",
+    "effective_price_parts",
+)
+
+
+def listing_document(item: Any) -> dict[str, Any]:
+    """The JSON-safe stored form: transient fields dropped, unknown (None/empty) values dropped.
+
+    None means "unknown": dropping it keeps an earlier, better-informed value in place on upsert
+    (a page fallback without ``stock_qty`` never wipes the API's). The ``OFFER_FIELDS`` are the
+    exception: they are always written, null when absent.
+    """
+    data = item if isinstance(item, Mapping) else ItemAdapter(item).asdict()
+    doc: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in TRANSIENT_FIELDS:
+            continue
+        if value is None or value == [] or value == {}:
+            if key in OFFER_FIELDS:
+                doc[key] = None
+            continue
+        doc[key] = json_safe(value)
+    return doc
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pricewatch stores UTC times only")
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
