@@ -57,7 +57,7 @@ class IndexPipeline:
                          {"err": exc})
         self.indexer = ListingIndexer(
             client, names, Spool(self.spool_path),
-            plausibility=_plausibility_check(),
+            plausibility=_plausibility_check(_suspect_factor(config)),
             daily_every=timedelta(days=1) if self.settings.daily_history else None,
             batch_size=self.settings.batch_size,
         )
@@ -110,10 +110,16 @@ class IndexPipeline:
                                                 run_id=run_id(self.crawler))
 
 
-def _plausibility_check():  # -> PlausibilityCheck | None
-    """The validate stage's history check, when that stage is installed."""
-    try:
-        from crawler.validate import plausibility_problem  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return plausibility_problem
+def _suspect_factor(config: Any) -> object:
+    # TODO(coordinator): read [pipeline] suspect_jump_factor once the validate stage's config lands.
+    return getattr(getattr(config, "pipeline", None), "suspect_jump_factor", 10)
+
+
+def _plausibility_check(factor: object):  # -> PlausibilityCheck
+    """The validate stage's history check, fed with the previous state the indexer read."""
+    from crawler.validate import check_plausibility
+
+    def check(previous: dict[str, Any], current: dict[str, Any]) -> str | None:
+        return check_plausibility(current, previous, factor)  # type: ignore[arg-type]
+
+    return check

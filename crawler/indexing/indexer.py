@@ -37,7 +37,8 @@ Listener = Callable[[list[ListingChange]], None]
 
 
 class PlausibilityCheck(Protocol):
-    """Returns a reason when ``current``'s price is implausible against ``previous``, else None."""
+    """A warning (e.g. ``price:suspect_jump``) when ``current``'s price is implausible against
+    ``previous``, else None."""
 
     def __call__(self, previous: dict[str, Any], current: dict[str, Any]) -> str | None: ...
 
@@ -308,5 +309,5 @@ def _hold_price(previous: dict[str, Any], current: dict[str, Any],
         else:
             held.pop(name, None)
     held["price_suspect"] = True
-    held["warnings"] = sorted({*held.get("warnings", []), f"price:{reason}"})
+    held["warnings"] = sorted({*held.get("warnings", []), reason})
     return held, True

@@ -32,7 +32,7 @@ def listing(item: str, price: int, *, at: datetime = T0, **extra: Any) -> dict[s
 def ten_x_jump(previous: dict[str, Any], current: dict[str, Any]) -> str | None:
     old, new = previous.get("price_minor"), current.get("price_minor")
     if old and new and (new >= old * 10 or new * 10 <= old):
-        return "suspect_jump"
+        return "price:suspect_jump"
     return None
 
 
