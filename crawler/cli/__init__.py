@@ -25,9 +25,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from crawler.cli import demo, es
+    from crawler.cli import demo, es, search
 
-    for group in (es.es, demo.demo):
+    for group in (es.es, demo.demo, *search.COMMANDS):
         cli.add_command(group)
 
 
