@@ -6,10 +6,10 @@ codes stripped, so a title cannot restyle or rewrite the terminal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
-from rich.control import strip_control_codes
 from rich.table import Table
 from rich.text import Text
 
@@ -17,11 +17,13 @@ from crawler.search.models import GroupComparison, History, SearchPage
 from crawler.search.money import format_change, format_money, format_percent
 
 BLOCKS = "▁▂▃▄▅▆▇█"
+#: C0 and C1 control characters (ESC starts terminal escape sequences), except tab and newline.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe(value: object) -> Text:
     """Untrusted text for a table cell."""
-    return Text(strip_control_codes("" if value is None else str(value)))
+    return Text(CONTROL.sub("", "" if value is None else str(value)))
 
 
 def sparkline(values: Sequence[int | None]) -> str:
