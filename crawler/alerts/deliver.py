@@ -108,7 +108,7 @@ def _mark(batch: Sequence[dict[str, Any]], channel: str, *, ok: bool, error: str
         entry["last_attempt_at"] = now
         if ok:
             entry.update(status="delivered", delivered_at=now)
-            entry.pop("last_error", None)
+            entry["last_error"] = None  # a partial update merges: null clears the old error
         else:
             entry.update(status="pending", last_error=error[:500])
 
