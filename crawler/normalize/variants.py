@@ -42,7 +42,7 @@ COLORS: dict[str, str] = {
     **dict.fromkeys(("深空灰色", "深空灰", "space gray", "space grey"), "space gray"),
     **dict.fromkeys(("午夜色", "midnight"), "midnight"),
     **dict.fromkeys(("星光色", "starlight"), "starlight"),
-    **dict.fromkeys(("石墨色", "graphite"), "graphite"),
+    **dict.fromkeys(("石墨色", "石墨黑", "graphite"), "graphite"),
     **dict.fromkeys(("远峰蓝色", "远峰蓝", "sierra blue"), "sierra blue"),
     **dict.fromkeys(("午夜蓝", "午夜蓝色", "midnight blue"), "midnight blue"),
     **dict.fromkeys(("铂金银", "铂金银色", "platinum silver"), "platinum silver"),
@@ -122,6 +122,11 @@ def normalize_color(value: object) -> str:
         return COLORS[text]
     bare = re.sub(r"色$", "", text)
     return COLORS.get(bare, COLORS.get(bare + "色", text))
+
+#: Colour names that are only a basic colour (so "Black" may be a shop's word for 雅丹黑).
+BASIC_COLORS = frozenset({"black", "white", "silver", "gold", "gray", "blue", "green", "red",
+                          "pink", "purple", "yellow", "orange", "brown", "beige"})
+
 
 def color_family(color: str) -> str | None:
     """The basic colour a colour name belongs to (雅丹黑 → black), or None."""
