@@ -337,6 +337,34 @@ class IndexingConfig(Section):
     """Where batches go while Elasticsearch is unreachable; default ``<state>/spool/listings.jsonl``."""
 
 
+class PipelineConfig(Section):
+    """``[pipeline]``: validation bounds and normalization inputs (docs/pipelines.md)."""
+
+    fx_table: Path | None = None
+    """The dated FX rate CSV; default the ECB table shipped as ``crawler/data/fx_rates.csv``."""
+    max_price_base: Decimal = Field(default=Decimal(10_000_000), gt=0)
+    """A unit price above this (major units of ``base_currency``) is refused: ``absurd_price``."""
+    suspect_jump_factor: Decimal = Field(default=Decimal(10), gt=1)
+    """A price this many times above or below the stored one is held as suspect."""
+    rejects_batch_size: int = Field(default=100, ge=1, le=10000)
+    """Rejects per bulk write to the ``rejects`` index (the rest are written at close)."""
+
+
+class MatchingConfig(Section):
+    """``[matching]``: the overrides file and the fuzzy thresholds (docs/matching.md)."""
+
+    matches_file: Path | None = None
+    """Manual overrides; default ``matches.toml`` next to the config file (or the cwd)."""
+    title_threshold: float = Field(default=0.75, gt=0, le=1)
+    """Lowest fuzzy title score that joins a group (same brand)."""
+    title_threshold_no_brand: float = Field(default=0.92, gt=0, le=1)
+    """Lowest fuzzy title score when no brand is known."""
+    review_below: float = Field(default=0.8, gt=0, le=1)
+    """``pricewatch matches review`` lists matches below this confidence."""
+    max_representatives: int = Field(default=3, ge=1, le=50)
+    """Listings per group kept in memory for fuzzy comparison."""
+
+
 class Config(Section):
     """The whole configuration. Sections are added by the rooms that own them."""
 
@@ -350,6 +378,8 @@ class Config(Section):
     web: WebConfig = Field(default_factory=WebConfig)
     pricing: PricingConfig = Field(default_factory=PricingConfig)
     indexing: IndexingConfig = Field(default_factory=IndexingConfig)
+    pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
+    matching: MatchingConfig = Field(default_factory=MatchingConfig)
 
     config_path: Path | None = Field(default=None, exclude=True)
     """Where the config was read from (None: defaults only)."""
