@@ -67,6 +67,8 @@ class ElasticsearchConfig(Section):
     """Seconds per request to Elasticsearch."""
     max_retries: int = 3
     """Client-level retries on connection errors and 429/502/503/504."""
+    node_settings: dict[str, str] = Field(default_factory=dict)
+    """Extra ``elasticsearch.yml`` settings for the embedded node (``-E key=value``)."""
 
     @field_validator("index_prefix")
     @classmethod
@@ -119,7 +121,7 @@ class PricingConfig(Section):
 
 
 class ScheduleJobConfig(Section):
-    """One ``[[schedule.jobs]]``: what to crawl, when (cron or interval), and for how long at most."""
+    """One ``[[schedule.jobs]]``: what to crawl, when (cron or interval), for how long at most."""
 
     id: str
     """The job's name: ``pricewatch jobs run <id>``; letters, digits, ``-``, ``_``, ``.``."""
@@ -129,13 +131,14 @@ class ScheduleJobConfig(Section):
     """A watchlist to crawl with ``pricewatch crawl --watchlist`` instead of named spiders."""
     command: list[str] | None = None
     """Custom command per spider; placeholders ``{python} {spider} {run_id} {stats_file}``
-    ``{watchlist}``. Default: ``{python} -m scrapy crawl {spider} -s PRICEWATCH_RUN_ID={run_id}``."""
+    ``{watchlist}``. Default: ``{python} -m scrapy crawl {spider}`` (run id and stats file passed
+    as ``-s`` settings and in the environment)."""
     cron: str | None = None
     """Crontab expression (``*/15 * * * *``), in ``schedule.timezone``."""
     interval: float | None = None
     """Seconds between runs (instead of ``cron``)."""
     jitter: int = 0
-    """Up to this many seconds added at random to each fire time, so jobs don't all start at once."""
+    """Up to this many seconds added at random to each fire time (jobs don't all start at once)."""
     timeout: float = 3600.0
     """Seconds a run may take; then the crawl is stopped (SIGTERM, then SIGKILL) and recorded."""
     max_instances: Literal[1] = 1
@@ -176,7 +179,7 @@ class ScheduleConfig(Section):
     stop_grace: float = 20.0
     """Seconds a crawl gets to close cleanly after SIGTERM before it is killed."""
     stale_factor: float = 2.0
-    """A listing is stale when not observed for stale_factor × its job's period (+ timeout)."""
+    """A listing is stale when not observed for stale_factor times its job's period (+ timeout)."""
     jobs: list[ScheduleJobConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -7,6 +7,7 @@ Layout under ``<state>/es/``: ``node.json`` (pid, ports, URL, log path), ``confi
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -87,9 +88,11 @@ def process_on_port(port: int) -> str:
     return "another process"
 
 
-def http_json(url: str, timeout: float = 5.0) -> tuple[dict[str, Any], dict[str, str]]:
+def http_json(url: str, timeout: float = 5.0,
+              headers: dict[str, str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """GET ``url`` → (JSON body, headers). Raises URLError/HTTPError/ValueError."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback only)
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
         return json.loads(response.read() or b"{}"), dict(response.headers)
 
 
@@ -119,7 +122,7 @@ class EmbeddedNode:
         if state is None or not _alive(state.pid):
             return None
         try:
-            _, headers = http_json(state.url + "/", timeout=3)
+            _, headers = http_json(state.url + "/", timeout=3, headers=self._auth())
         except (urllib.error.URLError, OSError, ValueError):
             return None
         if headers.get("X-elastic-product", headers.get("X-Elastic-Product")) != "Elasticsearch":
@@ -191,6 +194,7 @@ class EmbeddedNode:
             "xpack.security.enabled": "false",
             # Lets tests drop their own indices by pattern; external clusters are never asked to.
             "action.destructive_requires_name": "false",
+            **self.es_config.node_settings,
         }
         cmd = [str(es_home / "bin" / "elasticsearch"), "-d", "-p", str(self.pid_file)]
         for key, value in settings.items():
@@ -233,7 +237,8 @@ class EmbeddedNode:
                                 f"last log lines:\n{self._log_tail()}")
             try:
                 health, _ = http_json(
-                    state.url + "/_cluster/health?wait_for_status=yellow&timeout=5s", timeout=10)
+                    state.url + "/_cluster/health?wait_for_status=yellow&timeout=5s", timeout=10,
+                    headers=self._auth())
                 if health.get("status") in ("yellow", "green"):
                     return
             except (urllib.error.URLError, OSError, ValueError):
@@ -244,6 +249,14 @@ class EmbeddedNode:
             f"{self.es_config.start_timeout:.0f} s",
             f"raise [elasticsearch] start_timeout; last log lines:\n{self._log_tail()}",
         )
+
+    def _auth(self) -> dict[str, str]:
+        """Basic auth for a node started with security on (ES_USERNAME / ES_PASSWORD)."""
+        if not self.es_config.username:
+            return {}
+        password = self.es_config.password.get_secret_value() if self.es_config.password else ""
+        token = base64.b64encode(f"{self.es_config.username}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {token}"}
 
     def _log_tail(self, lines: int = 25) -> str:
         chunks: list[str] = []
