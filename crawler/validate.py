@@ -171,11 +171,12 @@ def check_plausibility(current: Mapping[str, Any], previous: Mapping[str, Any] |
                        factor: Decimal | int | float = 10) -> str | None:
     """``SUSPECT_WARNING`` when the price moved by ``factor``× or more against ``previous``.
 
-    Compares ``price_minor`` in the same currency, else ``price_base_minor``. A previous state
-    that was itself suspect is no reference (so a held price confirmed by the next crawl, or a
-    return to the old price, passes).
+    Compares ``price_minor`` in the same currency, else ``price_base_minor``. ``previous`` is
+    the stored listing: while a price is held, the index step keeps the last published price
+    there (and the held one in ``held_price_minor``), so the reference stays the trusted price;
+    deciding that a repeated suspect price is real is the index step's (crawler/indexing).
     """
-    if not previous or previous.get("price_suspect"):
+    if not previous:
         return None
     pair = _comparable(current, previous)
     if pair is None:

@@ -21,9 +21,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.errors import PricewatchError
+
+if TYPE_CHECKING:
+    from crawler.config import Config
 
 ENTRY_KEYS = {"group": {"group_id", "listing_ids", "note"}, "never": {"listing_ids", "note"}}
 
@@ -112,3 +115,13 @@ def _check_contradiction(overrides: Overrides, ids: list[str], number: int, sour
                 f"but [[group]] {group!r} puts them together", "remove one of the two entries")
         if group is not None:
             groups[group] = listing_id
+
+
+def matches_path(config: Config) -> Path:
+    """Where ``matches.toml`` is: ``[matching] matches_file`` (relative to the config file),
+    else ``matches.toml`` next to the config file, else in the working directory."""
+    base = config.config_path.parent if config.config_path else Path.cwd()
+    configured = config.matching.matches_file
+    if configured is None:
+        return base / "matches.toml"
+    return configured if configured.is_absolute() else base / configured
