@@ -25,9 +25,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from crawler.cli import demo, es, search
+    from crawler.cli import demo, es, matches, search
 
-    for group in (es.es, demo.demo, *search.COMMANDS):
+    for group in (es.es, demo.demo, matches.matches, *search.COMMANDS):
         cli.add_command(group)
 
 
