@@ -25,9 +25,10 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from crawler.cli import demo, es, matches, search
+    from crawler.cli import alerts, demo, es, matches, schedule, search
 
-    for group in (es.es, demo.demo, matches.matches, *search.COMMANDS):
+    for group in (es.es, demo.demo, matches.matches, *search.COMMANDS, *schedule.COMMANDS,
+                  *alerts.COMMANDS):
         cli.add_command(group)
 
 
