@@ -1,4 +1,4 @@
-"""``pricewatch schedule``, ``jobs list|run|pause|resume|remove``, ``runs [--last N]``, ``runs stale``."""
+"""``pricewatch schedule``, ``jobs list|run|pause|resume|remove``, ``runs [--last N] | stale``."""
 
 from __future__ import annotations
 
