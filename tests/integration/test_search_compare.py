@@ -6,7 +6,6 @@ builder wrote), following docs/search.md; the code under test gets them from ES 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -17,17 +16,17 @@ from crawler.items import Availability
 from crawler.search.compare import compare_group, resolve_groups
 from crawler.search.money import to_minor
 from tests.support.market_data import (
-    MAP_PRICES, SELF, SPECS, Market, Offer, market_in_fresh_prefix, to_base,
+    MAP_PRICES, SELF, SPECS, Market, Offer, to_base,
 )
+from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.es
 GROUPS = sorted({s.group for s in SPECS})
 
 
-@pytest.fixture(scope="module")
-def market(es: Elasticsearch) -> Iterator[Market]:
-    with market_in_fresh_prefix(es) as built:
-        yield built
+@pytest.fixture
+def market(shared_market: Market) -> Market:
+    return shared_market
 
 
 def compared(offer: Offer, obs, mixed: bool, effective: bool) -> int | None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,15 +10,15 @@ from elasticsearch import Elasticsearch
 from crawler.items import Availability
 from crawler.search.history import group_history, listing_history
 from crawler.search.report import build_report, report_row, to_csv
-from tests.support.market_data import SPECS, Market, market_in_fresh_prefix, to_base
+from tests.support.market_data import SPECS, Market, to_base
+from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.es
 
 
-@pytest.fixture(scope="module")
-def market(es: Elasticsearch) -> Iterator[Market]:
-    with market_in_fresh_prefix(es) as built:
-        yield built
+@pytest.fixture
+def market(shared_market: Market) -> Market:
+    return shared_market
 
 
 @pytest.mark.parametrize("days", [7, 30, 365])

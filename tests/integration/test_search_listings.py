@@ -6,7 +6,6 @@ Expected hits are read from the market's specs (titles as written), not from the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,15 +15,15 @@ from pydantic import ValidationError
 from crawler.items import Availability
 from crawler.search.listings import get_listing, search_listings, stale_listings
 from crawler.search.params import SearchParams
-from tests.support.market_data import XSS_TITLE, Market, market_in_fresh_prefix, to_base
+from tests.support.market_data import XSS_TITLE, Market, to_base
+from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.es
 
 
-@pytest.fixture(scope="module")
-def market(es: Elasticsearch) -> Iterator[Market]:
-    with market_in_fresh_prefix(es) as built:
-        yield built
+@pytest.fixture
+def market(shared_market: Market) -> Market:
+    return shared_market
 
 
 def ids(market: Market, **where: object) -> set[str]:

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from random import Random
 from typing import Any
 
+import pytest
 from elasticsearch import Elasticsearch
 
 from crawler.index.bulk import BulkWriter
@@ -339,3 +340,19 @@ def _feed_actions(offers: list[Offer], names: IndexNames, now: datetime
                         "errors": ["taobao: HTTP 503 after 3 retries"] if status == "failed"
                         else []})
     return actions
+
+
+@pytest.fixture(scope="session")
+def shared_market(es: Elasticsearch) -> Iterator[Market]:
+    """One read-only market for every test module that imports this fixture (built once)."""
+    with market_in_fresh_prefix(es) as built:
+        yield built
+
+
+def market_config(market: Market, **web: Any) -> Any:
+    """The Config a user of this market would have: its prefix, our seller, MAP, ``[web]``."""
+    config = _config()
+    return config.model_copy(update={
+        "elasticsearch": config.elasticsearch.model_copy(update={"index_prefix": market.names.prefix}),
+        "web": config.web.model_copy(update=web),
+    })

@@ -1,0 +1,1 @@
+"""Dashboard pages (HTML, server-rendered, no script), one router per resource."""
