@@ -48,7 +48,7 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 verified = verify_signature(receiver.secret, raw,
                                             self.headers.get(SIGNATURE_HEADER))
@@ -80,7 +80,7 @@ class _Collect:
     def __init__(self, sink: list[Message]) -> None:
         self.sink = sink
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.sink.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
