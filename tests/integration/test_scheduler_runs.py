@@ -6,6 +6,7 @@ check overlap, timeout, SIGTERM and restart behaviour without depending on the s
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from crawler.config import Config, ScheduleJobConfig
+from crawler.config import Config
 from crawler.esnode.service import Connection
 from crawler.index.names import IndexNames
 from crawler.scheduler.app import SchedulerApp
@@ -31,7 +32,8 @@ pytestmark = [pytest.mark.es, pytest.mark.slow]
 FAKE = str(Path(__file__).resolve().parents[1] / "support" / "fake_crawl.py")
 
 
-def fake_job(marks: Path, job_id: str = "j1", seconds: float = 0.0, **timing: Any) -> dict[str, Any]:
+def fake_job(marks: Path, job_id: str = "j1", seconds: float = 0.0,
+             **timing: Any) -> dict[str, Any]:
     return {"id": job_id, "spiders": [job_id], "interval": 1, "timeout": 60,
             "command": ["{python}", FAKE, "--marks", str(marks), "--seconds", str(seconds),
                         "--target", "{spider}"], **timing}
@@ -91,7 +93,7 @@ def test_a_job_slower_than_its_interval_never_overlaps_itself(
     thread.join(30)
     spans = _spans(marks(tmp_path / "m"))
     assert len(spans) >= 2
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert start >= end, f"runs overlap: {spans}"
     statuses = [r["status"] for r in runs(es, es_names)]
     assert "skipped" in statuses and "ok" in statuses
