@@ -49,11 +49,13 @@ def pairwise(predicted: Mapping[str, str], truth: Mapping[str, str]) -> Pairwise
         wrong_pairs=sorted(got - want), missed_pairs=sorted(want - got))
 
 
-def variant_merges(predicted: Mapping[str, str],
-                   variants: Mapping[str, Mapping[str, str]]) -> list[tuple[str, str]]:
-    """Predicted same-pairs whose known ``capacity``/``color``/``size`` values differ."""
+def variant_merges(predicted: Mapping[str, str], variants: Mapping[str, Mapping[str, str]],
+                   truth: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Predicted same-pairs whose known ``capacity``/``color``/``size`` values differ (pairs the
+    truth puts together are not counted: "Silver" and 铂金银 may name one colour)."""
+    confirmed = same_pairs(truth) if truth is not None else set()
     bad = []
-    for a, b in sorted(same_pairs(predicted)):
+    for a, b in sorted(same_pairs(predicted) - confirmed):
         left, right = variants.get(a, {}), variants.get(b, {})
         if any(k in left and k in right and left[k] != right[k]
                for k in ("capacity", "color", "size")):

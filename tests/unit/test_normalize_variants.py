@@ -1,0 +1,63 @@
+"""Variant attributes: one spelling per colour, capacity and size, from shop attributes or titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.normalize.variants import (
+    color_family,
+    normalize_capacity,
+    normalize_size,
+    normalize_variant_attributes,
+    variants_from_title,
+)
+
+ATTRIBUTES_FROM_SHOPS = [
+    ({"颜色分类": "黑色", "存储容量": "256G"}, {"color": "black", "capacity": "256GB"}),
+    ({"Colour": "Space Grey", "Storage": "1024 GB"}, {"color": "space gray", "capacity": "1TB"}),
+    ({"版本": "12GB+512GB", "颜色": "雅川青"},
+     {"capacity": "512GB", "ram": "12GB", "color": "yachuan green"}),
+    ({"尺码": "2XL"}, {"size": "XXL"}),
+    ({"size": "42码"}, {"size": "42"}),
+    ({"屏幕尺寸": "55英寸"}, {"size": "55in"}),
+    ({"运行内存": "8GB"}, {"ram": "8GB"}),
+    ({"Material": "Cotton", "颜色": None}, {"material": "Cotton"}),
+]
+
+VARIANTS_FROM_TITLES = [
+    ("Apple iPhone 15 Pro, 256GB, Black Titanium", {"capacity": "256GB", "color": "black titanium"}),
+    ("苹果 iPhone 15 Pro 256G 黑色钛金属 5G手机", {"capacity": "256GB", "color": "black titanium"}),
+    ("Samsung Galaxy S24 Ultra 5G (Titanium Gray, 12GB RAM, 256GB)",
+     {"capacity": "256GB", "ram": "12GB", "color": "titanium gray"}),
+    ("小米14 16+1T 白色", {"capacity": "1TB", "ram": "16GB", "color": "white"}),
+    ("iPhone 15 128GB/256GB/512GB 可选", {}),           # several: the title says nothing
+    ("华为 Mate 60 Pro 5G", {}),                          # 5G is a network
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), ATTRIBUTES_FROM_SHOPS, ids=repr)
+def test_attributes_from_shops(raw: dict[str, str], expected: dict[str, str]) -> None:
+    assert normalize_variant_attributes(raw) == expected
+
+
+@pytest.mark.parametrize(("title", "expected"), VARIANTS_FROM_TITLES, ids=repr)
+def test_variants_from_titles(title: str, expected: dict[str, str]) -> None:
+    assert variants_from_title(title) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("256G", "256GB"), ("256 gb", "256GB"), ("1T", "1TB"), ("2048GB", "2TB"), ("1.5TB", "1.5TB")])
+def test_capacity_spellings(value: str, expected: str) -> None:
+    assert normalize_capacity(value) == {"capacity": expected}
+
+
+@pytest.mark.parametrize(("value", "expected"), [("xl", "XL"), ("3XL", "XXXL"), ("M", "M"),
+                                                 ("EU 42", "42"), ('65"', "65in")])
+def test_sizes(value: str, expected: str) -> None:
+    assert normalize_size(value) == expected
+
+
+def test_colour_families_tell_marketing_names_apart() -> None:
+    assert color_family("雅丹黑") == "black"
+    assert color_family("yachuan green") == "green"
+    assert color_family("雅川青") == "green"
