@@ -25,10 +25,10 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from crawler.cli import alerts, demo, es, matches, schedule, search
+    from crawler.cli import alerts, demo, es, matches, schedule, search, web
 
     for group in (es.es, demo.demo, matches.matches, *search.COMMANDS, *schedule.COMMANDS,
-                  *alerts.COMMANDS):
+                  *alerts.COMMANDS, web.web):
         cli.add_command(group)
 
 

@@ -7,17 +7,14 @@ builder wrote), following docs/search.md; the code under test gets them from ES 
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 from elasticsearch import Elasticsearch
 
-from crawler.items import Availability
 from crawler.search.compare import compare_group, resolve_groups
 from crawler.search.money import to_minor
-from tests.support.market_data import (
-    MAP_PRICES, SELF, SPECS, Market, Offer, to_base,
-)
+from tests.support.market_data import MAP_PRICES, SELF, SPECS, Market, to_base
+from tests.support.market_oracle import expected
 from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.es
@@ -27,39 +24,6 @@ GROUPS = sorted({s.group for s in SPECS})
 @pytest.fixture
 def market(shared_market: Market) -> Market:
     return shared_market
-
-
-def compared(offer: Offer, obs, mixed: bool, effective: bool) -> int | None:  # type: ignore[no-untyped-def]
-    value = offer.effective(obs) if effective else obs.price_minor
-    return to_base(value, offer.spec.currency) if mixed else value
-
-
-def orderable(obs) -> bool:  # type: ignore[no-untyped-def]
-    return obs is not None and obs.availability is not Availability.OUT_OF_STOCK
-
-
-def expected(market: Market, group: str) -> dict[str, object]:
-    offers = market.group(group)
-    counted = [o for o in offers if orderable(o.current)]
-    mixed = len({o.spec.currency for o in counted}) > 1
-    effective = all(o.effective(o.current) is not None for o in counted)
-    now = {o.listing_id: compared(o, o.current, mixed, effective) for o in counted}
-    ours = [v for lid, v in now.items() if market.offer(lid).spec.seller_id == SELF]
-    rivals = [v for lid, v in now.items() if market.offer(lid).spec.seller_id != SELF]
-    day_ago = [compared(o, o.at(market.now - timedelta(hours=24)), mixed, effective)
-               for o in offers if orderable(o.at(market.now - timedelta(hours=24)))]
-    our = min(ours) if ours else None
-    result: dict[str, object] = {
-        "cheapest_minor": min(now.values()), "spread_minor": max(now.values()) - min(now.values()),
-        "cheapest_competitor_minor": min(rivals), "our_price_minor": our,
-        "counted_offers": len(counted), "change_24h_minor": min(now.values()) - min(day_ago),
-        "basis_kind": "effective" if effective else "price", "basis_base": mixed,
-    }
-    if our is not None:
-        result["price_index"] = (Decimal(our) / Decimal(min(rivals))).quantize(
-            Decimal("0.001"), rounding=ROUND_HALF_EVEN)
-        result["our_rank"] = 1 + sum(1 for v in rivals if v < our)
-    return result
 
 
 @pytest.mark.parametrize("group", GROUPS)
