@@ -23,7 +23,9 @@ def recent_alerts(client: Elasticsearch, names: IndexNames, *, offset: int = 0, 
     if since:
         filters.append({"range": {"fired_at": {"gte": since.isoformat()}}})
     response = client.search(
-        index=names.alias("alerts"), from_=offset, size=limit, track_total_hits=True,
+        # ignore_unavailable: before the first alert run there may be no alerts index yet.
+        index=names.alias("alerts"), ignore_unavailable=True, from_=offset, size=limit,
+        track_total_hits=True,
         query={"bool": {"filter": filters}}, sort=[{"fired_at": {"order": "desc"}}])
     return Page[AlertItem](total=response["hits"]["total"]["value"], offset=offset, limit=limit,
                            items=[AlertItem.model_validate(h["_source"])
@@ -35,7 +37,8 @@ def recent_runs(client: Elasticsearch, names: IndexNames, *, offset: int = 0, li
     """Crawl runs, the latest start first."""
     query = {"bool": {"filter": [{"term": {"status": status}}] if status else []}}
     response = client.search(
-        index=names.alias("runs"), from_=offset, size=limit, track_total_hits=True, query=query,
+        index=names.alias("runs"), ignore_unavailable=True, from_=offset, size=limit,
+        track_total_hits=True, query=query,
         sort=[{"started_at": {"order": "desc", "missing": "_last"}}])
     return Page[RunItem](total=response["hits"]["total"]["value"], offset=offset, limit=limit,
                          items=[RunItem.model_validate(h["_source"])
