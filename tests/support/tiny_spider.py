@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 
 
 class TinySpider(scrapy.Spider):
     name = "tiny"
-    custom_settings = {
+    custom_settings: ClassVar[dict[str, Any]] = {
         "ITEM_PIPELINES": {"pipelines.index.IndexPipeline": 400},
         "EXTENSIONS": {"pipelines.alerts.AlertsExtension": 500,
                        "pipelines.runstats.RunStatsExtension": 510},
