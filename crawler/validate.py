@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from crawler.items import Availability, Listing
 from crawler.normalize.availability import availability_from
 from crawler.normalize.fx import NoRate, RateTable
+from crawler.normalize.money import to_minor
 from crawler.normalize.titles import strip_markup
 
 #: Every reason a listing can be refused for, with what it means.
@@ -137,8 +138,8 @@ def _money(listing: Listing, limits: Limits) -> list[str]:
         if listing.delisted or sold_out is Availability.OUT_OF_STOCK:
             return warnings
         raise Rejected("missing_price", "price", "no price on an offer that is for sale")
-    if price == 0:
-        raise Rejected("zero_price", "price", f"price is 0 {currency}")
+    if to_minor(price, currency) == 0:  # 0.01 JPY rounds to nothing as well
+        raise Rejected("zero_price", "price", f"price {price} {currency} is 0 in minor units")
     ceiling = _ceiling(currency, limits)
     if ceiling is not None and price > ceiling:
         raise Rejected("absurd_price", "price",

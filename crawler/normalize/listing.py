@@ -104,6 +104,8 @@ def _money(listing: Listing) -> None:
             _warn(listing, f"{name}:rounded")  # more decimals than the currency has
         setattr(listing, minor_name, minor)
     price, list_price = listing.price_minor, listing.list_price_minor
+    if price == 0:
+        raise Rejected("zero_price", "price", f"price {listing.price} {currency} is 0")
     listing.promo_price_minor = (
         price if price is not None and list_price is not None and price < list_price else None)
     if price is not None and list_price is not None and list_price < price:

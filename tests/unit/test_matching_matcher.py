@@ -5,6 +5,8 @@ PDD, Amazon, Shopify, WooCommerce and schema.org pages for 30 products, with var
 and accessory traps) plus small hand-made pairs.
 """
 
+# ruff: noqa: RUF001, E501  (full-width forms are the data; table rows stay one per line)
+
 from __future__ import annotations
 
 import json

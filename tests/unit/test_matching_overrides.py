@@ -1,5 +1,7 @@
 """``matches.toml``: its shape, and errors that name the entry."""
 
+
+
 from __future__ import annotations
 
 from pathlib import Path

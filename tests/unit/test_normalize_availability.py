@@ -5,6 +5,8 @@ JSON-LD in the wild), WooCommerce ``stock_status``, Amazon SP-API ``availability
 ``available`` boolean, JD/Taobao/PDD page texts, Japanese shop texts.
 """
 
+
+
 from __future__ import annotations
 
 import pytest

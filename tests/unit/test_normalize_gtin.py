@@ -4,6 +4,8 @@ Valid numbers are GS1's published examples and real product barcodes; the broken
 shapes found on shop pages (a changed check digit, an ASIN in the GTIN slot, all zeros).
 """
 
+# ruff: noqa: RUF001  (full-width forms are the data; table rows stay one per line)
+
 from __future__ import annotations
 
 import pytest

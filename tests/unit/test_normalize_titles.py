@@ -5,6 +5,8 @@ Amazon/Shopify ("Free Shipping", emoji, ALL CAPS sale words) and broken HTML fro
 pages (double-escaped entities, script tags).
 """
 
+# ruff: noqa: RUF001  (full-width forms are the data; table rows stay one per line)
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,7 @@
 """Variant attributes: one spelling per colour, capacity and size, from shop attributes or titles."""
 
+# ruff: noqa: E501  (full-width forms are the data; table rows stay one per line)
+
 from __future__ import annotations
 
 import pytest

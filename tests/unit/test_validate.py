@@ -4,6 +4,8 @@ Rows are the broken items spiders have produced or could produce: missing fields
 fallback, garbage in money fields, a relative URL, an unknown currency symbol.
 """
 
+# ruff: noqa: E501  (full-width forms are the data; table rows stay one per line)
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +16,14 @@ import pytest
 
 from crawler.items import Availability, Listing
 from crawler.normalize.fx import RateTable
-from crawler.validate import REASONS, Limits, Rejected, check_plausibility, mark_suspect, \
-    validate_listing
+from crawler.validate import (
+    REASONS,
+    Limits,
+    Rejected,
+    check_plausibility,
+    mark_suspect,
+    validate_listing,
+)
 
 LIMITS = Limits(base_currency="CNY", max_price_base=Decimal(1_000_000), rates=RateTable.load())
 
@@ -63,8 +71,13 @@ REFUSALS = [
     Refusal("naive fetched_at type", {"fetched_at": "2025-01-01"}, "bad_type", "fetched_at"),
 ]
 
+REFUSALS_BUGS_CAUGHT = [  # found by tests/unit/test_fuzz_pipelines.py
+    Refusal("0.01 JPY rounds to zero", {"currency": "JPY", "price": Decimal("0.01")},
+            "zero_price", "price"),
+]
 
-@pytest.mark.parametrize("case", REFUSALS, ids=lambda c: c.name)
+
+@pytest.mark.parametrize("case", REFUSALS + REFUSALS_BUGS_CAUGHT, ids=lambda c: c.name)
 def test_refusals_name_what_happened(case: Refusal) -> None:
     with pytest.raises(Rejected) as caught:
         validate_listing(listing(**case.fields), LIMITS)
