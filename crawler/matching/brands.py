@@ -5,7 +5,7 @@ platforms we crawl; any other brand is its own key (lower case, no spaces or pun
 matcher adds every brand it sees to the vocabulary, so a title that names a known brand gets it.
 """
 
-# ruff: noqa: RUF001
+# ruff: noqa: RUF001, RUF003
 
 from __future__ import annotations
 
@@ -72,9 +72,15 @@ def brand_key(brand: str | None) -> str | None:
     folded = _fold(brand)
     if folded in _ALIAS_TO_KEY:
         return _ALIAS_TO_KEY[folded]
-    for part in re.split(r"[\s/|()（）]+", folded):  # "Apple/苹果", "SONY 索尼"
+    parts = [p for p in re.split(r"[\s/|()（）]+", folded) if p]  # "Apple/苹果", "优衣库（Uniqlo）"
+    for part in parts:
         if part in _ALIAS_TO_KEY:
             return _ALIAS_TO_KEY[part]
+    if len(parts) > 1 and "(" in folded:
+        # "优衣库(uniqlo)": the Latin name is the one every platform spells the same way.
+        latin = [p for p in parts if p.isascii()]
+        if latin:
+            return _NOT_KEY.sub("", latin[0]) or None
     key = _NOT_KEY.sub("", folded)
     return key or None
 

@@ -53,18 +53,19 @@ COLORS: dict[str, str] = {
     **dict.fromkeys(("南糯紫", "nannuo purple"), "nannuo purple"),
     **dict.fromkeys(("黑色", "黑", "black", "schwarz", "noir", "ブラック"), "black"),
     **dict.fromkeys(("白色", "白", "white", "weiß", "weiss", "blanc", "ホワイト"), "white"),
-    **dict.fromkeys(("银色", "银", "silver", "シルバー"), "silver"),
-    **dict.fromkeys(("金色", "gold", "ゴールド"), "gold"),
-    **dict.fromkeys(("灰色", "gray", "grey", "グレー"), "gray"),
-    **dict.fromkeys(("蓝色", "blue", "ブルー"), "blue"),
-    **dict.fromkeys(("绿色", "green", "グリーン"), "green"),
-    **dict.fromkeys(("红色", "red", "(product)red", "product red", "レッド"), "red"),
-    **dict.fromkeys(("粉色", "粉红色", "pink", "ピンク"), "pink"),
-    **dict.fromkeys(("紫色", "purple", "violet", "パープル"), "purple"),
-    **dict.fromkeys(("黄色", "yellow", "イエロー"), "yellow"),
-    **dict.fromkeys(("橙色", "orange"), "orange"),
-    **dict.fromkeys(("棕色", "咖啡色", "brown"), "brown"),
-    **dict.fromkeys(("米色", "beige"), "beige"),
+    **dict.fromkeys(("银色", "银", "silver", "シルバー", "silber", "argent"), "silver"),
+    **dict.fromkeys(("金色", "gold", "ゴールド", "or"), "gold"),
+    **dict.fromkeys(("灰色", "gray", "grey", "グレー", "grau", "gris"), "gray"),
+    **dict.fromkeys(("蓝色", "blue", "ブルー", "blau", "bleu"), "blue"),
+    **dict.fromkeys(("绿色", "green", "グリーン", "grün", "gruen", "vert"), "green"),
+    **dict.fromkeys(("红色", "red", "(product)red", "product red", "レッド", "rot", "rouge"),
+                    "red"),
+    **dict.fromkeys(("粉色", "粉红色", "pink", "ピンク", "rosa", "rose"), "pink"),
+    **dict.fromkeys(("紫色", "purple", "violet", "パープル", "lila"), "purple"),
+    **dict.fromkeys(("黄色", "yellow", "イエロー", "gelb", "jaune"), "yellow"),
+    **dict.fromkeys(("橙色", "orange", "オレンジ"), "orange"),
+    **dict.fromkeys(("棕色", "咖啡色", "brown", "braun", "brun", "ブラウン"), "brown"),
+    **dict.fromkeys(("米色", "beige", "ベージュ"), "beige"),
 }
 
 #: The basic colour a name contains (Chinese character or English word) → its family.
@@ -82,6 +83,7 @@ FAMILY_MARKS: tuple[tuple[str, str], ...] = (
 _CAPACITY = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*(tb|t|gb|g)(?![a-z])", re.IGNORECASE)
 _BUNDLE = re.compile(r"(\d{1,3})\s*(?:gb|g)?\s*\+\s*(\d{1,4})\s*(tb|t|gb|g)(?![a-z])",
                      re.IGNORECASE)
+_OTHER_CAPACITY = re.compile(r"(\d+(?:\.\d+)?)(mah|wh|ml|l|升|毫升|w)")
 _RAM_AFTER = re.compile(r"^\s*(ram|运行内存|运存|内存)", re.IGNORECASE)
 _LETTER_SIZE = re.compile(r"^(x{0,4}s|m|x{0,5}l|[2-6]xl|[2-6]xs|one size|均码)$", re.IGNORECASE)
 _INCH = re.compile(r"^(\d{1,3}(?:\.\d)?)\s*(英寸|寸|inch(es)?|in|\"|″)$", re.IGNORECASE)
@@ -113,7 +115,12 @@ def normalize_capacity(value: object) -> dict[str, str]:
         out["ram"] = f"{int(bundle.group(1))}GB"
         return {k: v for k, v in out.items() if v}
     found = {capacity_text(m.group(1), m.group(2)) for m in _CAPACITY.finditer(text)} - {None}
-    return {"capacity": found.pop()} if len(found) == 1 else {}  # type: ignore[dict-item]
+    if len(found) == 1:
+        return {"capacity": found.pop()}  # type: ignore[dict-item]
+    other = _OTHER_CAPACITY.fullmatch(text.lower().replace(",", "").replace(" ", ""))
+    if other:  # 20,000 mAh → 20000mah; 1.5 L → 1.5l; 500 ml → 500ml
+        return {"capacity": f"{other.group(1)}{other.group(2)}"}
+    return {}
 
 def normalize_color(value: object) -> str:
     """The English name of a colour we know, else the folded lower-case text."""
