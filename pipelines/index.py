@@ -57,7 +57,7 @@ class IndexPipeline:
                          {"err": exc})
         self.indexer = ListingIndexer(
             client, names, Spool(self.spool_path),
-            plausibility=_plausibility_check(_suspect_factor(config)),
+            plausibility=_plausibility_check(config.pipeline.suspect_jump_factor),
             daily_every=timedelta(days=1) if self.settings.daily_history else None,
             batch_size=self.settings.batch_size,
         )
@@ -108,11 +108,6 @@ class IndexPipeline:
         if result.changes:
             self.crawler.signals.send_catch_log(signal=listings_indexed, changes=result.changes,
                                                 run_id=run_id(self.crawler))
-
-
-def _suspect_factor(config: Any) -> object:
-    # TODO(coordinator): read [pipeline] suspect_jump_factor once the validate stage's config lands.
-    return getattr(getattr(config, "pipeline", None), "suspect_jump_factor", 10)
 
 
 def _plausibility_check(factor: object):  # -> PlausibilityCheck
