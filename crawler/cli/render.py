@@ -107,7 +107,8 @@ def _summary(c: GroupComparison, cur: str | None) -> Text:
         f"compared: {basis}; {c.counted_offers} of {len(c.offers)} offers counted",
         f"cheapest: {format_money(c.cheapest_minor, cur)} ({c.cheapest_listing_id or '—'}); "
         f"spread {format_money(c.spread_minor, cur)}; "
-        f"24 h {format_change(c.change_24h_minor, cur)}, 7 d {format_change(c.change_7d_minor, cur)}",
+        f"24 h {format_change(c.change_24h_minor, cur)}, "
+        f"7 d {format_change(c.change_7d_minor, cur)}",
         f"our price: {format_money(c.our_price_minor, cur)}; cheapest competitor "
         f"{format_money(c.cheapest_competitor_minor, cur)}; price index "
         f"{c.price_index if c.price_index is not None else '—'}; rank {c.our_rank or '—'}",
@@ -126,7 +127,8 @@ def render_history(h: History, rows: int = 15) -> RenderableType:
     """Lows, a sparkline per series and the latest points as a table."""
     cur = h.basis.currency if h.basis else None
     parts: list[RenderableType] = [Text.assemble(
-        (f"{h.subject} ", "bold"), safe(h.id), f" — last {h.days} days, one point per {h.interval}")]
+        (f"{h.subject} ", "bold"), safe(h.id),
+        f" — last {h.days} days, one point per {h.interval}")]
     lows = Table(title="lows", title_justify="left")
     for column in ("window", "lowest", "when", "listing"):
         lows.add_column(column)
@@ -137,8 +139,9 @@ def render_history(h: History, rows: int = 15) -> RenderableType:
     for series in h.series:
         values = [p.effective_price_minor if h.basis and h.basis.kind == "effective"
                   else p.price_minor for p in series.points]
-        parts.append(Text.assemble(safe(f"{series.platform} · {series.seller_name or series.seller_id}"
-                                        f" ({series.listing_id}) "), (sparkline(values), "green")))
+        seller = series.seller_name or series.seller_id
+        label = f"{series.platform} · {seller} ({series.listing_id}) "
+        parts.append(Text.assemble(safe(label), (sparkline(values), "green")))
     parts.append(_points_table(h, cur, rows))
     return Group(*parts)
 

@@ -23,7 +23,8 @@ from crawler.web.security import check_bind
 def web_config(config: Config, host: str | None = None, port: int | None = None,
                token_env: str = "PRICEWATCH_WEB_TOKEN") -> Config:
     """``config`` with the ``[web]`` overrides of the command line applied and checked."""
-    updates: dict[str, object] = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    given = (("host", host), ("port", port))
+    updates: dict[str, object] = {k: v for k, v in given if v is not None}
     if os.environ.get(token_env):
         updates["token"] = SecretStr(os.environ[token_env])
     web = config.web.model_copy(update=updates)

@@ -94,7 +94,8 @@ def _row(doc: Mapping[str, Any], basis: Basis | None, ours: set[str], breaches: 
     lid = doc["listing_id"]
     compare = doc.get(basis.field) if basis else None
     price, listed = doc.get("price_minor"), doc.get("list_price_minor")
-    discount = listed - price if price is not None and listed is not None and listed > price else None
+    known = price is not None and listed is not None
+    discount = listed - price if known and listed > price else None
     then = {name: points.get(lid, {}) for name, points in past.items()}
     return OfferRow(
         **{k: doc.get(k) for k in ("listing_id", "platform", "seller_id", "seller_name", "title",

@@ -43,7 +43,7 @@ def text_query(q: str) -> dict[str, Any]:
 
 
 def price_filter(params: SearchParams, base_currency: str) -> list[dict[str, Any]]:
-    """``--min/--max-price`` on ``price_minor`` of ``--currency``, else on the base-currency price."""
+    """``--min/--max-price`` on ``price_minor`` of ``--currency``, else on the base price."""
     currency = params.currency or base_currency
     field = "price_minor" if params.currency else "price_base_minor"
     bounds = {op: to_minor(value, currency)
@@ -152,7 +152,7 @@ def _buckets(name: str, buckets: list[dict[str, Any]]) -> list[FacetBucket]:
 
 
 def get_listing(client: Elasticsearch, names: IndexNames, listing_id: str) -> ListingDoc | None:
-    """The stored listing, or None. Reads through the alias (a search, as ``get`` needs an index)."""
+    """The stored listing, or None (a search: ``get`` needs an index, readers use the alias)."""
     response = client.search(index=names.alias("listings"), size=1,
                              query={"term": {"listing_id": listing_id}})
     hits = response["hits"]["hits"]

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.support.market_data import XSS_TITLE, Market
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
-from tests.support.web_server import market_web  # noqa: F401  (session fixture)
+from tests.support.market_data import (
+    XSS_TITLE,
+    Market,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.es]
 

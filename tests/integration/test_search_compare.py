@@ -13,9 +13,14 @@ from elasticsearch import Elasticsearch
 
 from crawler.search.compare import compare_group, resolve_groups
 from crawler.search.money import to_minor
-from tests.support.market_data import MAP_PRICES, SELF, SPECS, Market, to_base
+from tests.support.market_data import (
+    MAP_PRICES,
+    SELF,
+    SPECS,
+    Market,
+    to_base,
+)
 from tests.support.market_oracle import expected
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.es
 GROUPS = sorted({s.group for s in SPECS})

@@ -10,8 +10,11 @@ from elasticsearch import Elasticsearch
 from crawler.items import Availability
 from crawler.search.history import group_history, listing_history
 from crawler.search.report import build_report, report_row, to_csv
-from tests.support.market_data import SPECS, Market, to_base
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
+from tests.support.market_data import (
+    SPECS,
+    Market,
+    to_base,
+)
 
 pytestmark = pytest.mark.es
 

@@ -15,8 +15,11 @@ from pydantic import ValidationError
 from crawler.items import Availability
 from crawler.search.listings import get_listing, search_listings, stale_listings
 from crawler.search.params import SearchParams
-from tests.support.market_data import XSS_TITLE, Market, to_base
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
+from tests.support.market_data import (
+    XSS_TITLE,
+    Market,
+    to_base,
+)
 
 pytestmark = pytest.mark.es
 

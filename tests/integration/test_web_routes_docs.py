@@ -6,9 +6,6 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
-from tests.support.web_server import market_web  # noqa: F401  (session fixture)
-
 pytestmark = pytest.mark.es
 
 API_PATHS = {"/search", "/groups/{group_id}", "/groups/{group_id}/history",

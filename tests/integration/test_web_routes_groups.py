@@ -8,10 +8,10 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from tests.support.market_data import Market
+from tests.support.market_data import (
+    Market,
+)
 from tests.support.market_oracle import expected
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
-from tests.support.web_server import market_web  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.es
 
@@ -34,7 +34,8 @@ def test_unknown_group_is_404(market_web: str) -> None:
 def test_group_history_series_and_points(market_web: str, shared_market: Market) -> None:
     body = httpx.get(f"{market_web}/groups/pg-iphone15-128-black/history",
                      params={"days": 30}).json()
-    assert {s["listing_id"] for s in body["series"]} ==         {o.listing_id for o in shared_market.group("pg-iphone15-128-black")}
+    assert {s["listing_id"] for s in body["series"]} == \
+        {o.listing_id for o in shared_market.group("pg-iphone15-128-black")}
     assert all(len(s["points"]) == 30 for s in body["series"])
     assert [low["days"] for low in body["lows"]] == [30, 90, 365]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support.market_data import XSS_TITLE, Market
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
-from tests.support.web_server import market_web  # noqa: F401  (session fixture)
+from tests.support.market_data import (
+    XSS_TITLE,
+    Market,
+)
 
 pytestmark = pytest.mark.es
 

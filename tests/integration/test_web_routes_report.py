@@ -8,11 +8,12 @@ import io
 import httpx
 import pytest
 
-from tests.support.market_data import SPECS, Market
-from tests.support.market_oracle import expected
 from crawler.search.money import to_decimal
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
-from tests.support.web_server import market_web  # noqa: F401  (session fixture)
+from tests.support.market_data import (
+    SPECS,
+    Market,
+)
+from tests.support.market_oracle import expected
 
 pytestmark = pytest.mark.es
 
@@ -24,7 +25,8 @@ def test_report_csv_has_a_row_per_group_with_decimal_money(market_web: str,
     rows = {row["group_id"]: row for row in csv.DictReader(io.StringIO(r.text))}
     assert set(rows) == {s.group for s in SPECS}
     want = expected(shared_market, "pg-mate60pro-12-256")
-    assert rows["pg-mate60pro-12-256"]["cheapest"] ==         str(to_decimal(want["cheapest_minor"], "CNY"))  # type: ignore[arg-type]
+    assert rows["pg-mate60pro-12-256"]["cheapest"] == \
+        str(to_decimal(want["cheapest_minor"], "CNY"))  # type: ignore[arg-type]
 
 
 def test_report_json_holds_full_comparisons(market_web: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support.market_data import Market
-from tests.support.market_data import shared_market  # noqa: F401  (session fixture)
-from tests.support.web_server import market_web  # noqa: F401  (session fixture)
+from tests.support.market_data import (
+    Market,
+)
 
 pytestmark = pytest.mark.es
 

@@ -353,6 +353,7 @@ def market_config(market: Market, **web: Any) -> Any:
     """The Config a user of this market would have: its prefix, our seller, MAP, ``[web]``."""
     config = _config()
     return config.model_copy(update={
-        "elasticsearch": config.elasticsearch.model_copy(update={"index_prefix": market.names.prefix}),
+        "elasticsearch": config.elasticsearch.model_copy(
+            update={"index_prefix": market.names.prefix}),
         "web": config.web.model_copy(update=web),
     })

@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from crawler.search.money import (
-    BadAmount, format_change, format_money, format_percent, parse_money, ratio, to_decimal, to_minor,
+    BadAmount,
+    format_change,
+    format_money,
+    format_percent,
+    parse_money,
+    ratio,
+    to_decimal,
+    to_minor,
 )
 
 

@@ -22,7 +22,7 @@ def test_check_bind() -> None:
     check_bind("127.0.0.1", None)
     check_bind("0.0.0.0", SecretStr("t"))
     for token in (None, SecretStr("")):
-        with pytest.raises(TokenRequired, match="0.0.0.0"):
+        with pytest.raises(TokenRequired, match=r"0\.0\.0\.0"):
             check_bind("0.0.0.0", token)
 
 
