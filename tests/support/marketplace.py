@@ -30,7 +30,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 CREDENTIALS = REPO / "fixtures" / "credentials.json"
 SESSION_SEED = 7
-SESSION_SIZE = 120
+SESSION_SIZE = 200
 SESSION_QUOTA_SCALE = 50.0
 
 
