@@ -21,6 +21,7 @@ from crawler.index.names import IndexNames
 from crawler.index.templates import ensure_indices
 from tests.support.es import drop_prefix, fresh_names
 from tests.support.market_data import shared_market  # noqa: F401 (fixture)
+from tests.support.marketplace import fresh_marketplace, marketplace  # noqa: F401 (fixtures)
 from tests.support.web_server import market_web  # noqa: F401 (fixture)
 
 REPO = Path(__file__).resolve().parents[1]
