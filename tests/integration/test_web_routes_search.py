@@ -60,3 +60,13 @@ def test_search_page_lists_results_and_facet_links(market_web: str) -> None:
 def test_search_page_explains_bad_input(market_web: str) -> None:
     r = httpx.get(f"{market_web}/", params={"min_price": "abc"})
     assert r.status_code == 422 and "Cannot search" in r.text and "min_price" in r.text
+
+
+def test_repeated_facet_parameters_and_in_stock(market_web: str, shared_market: Market) -> None:
+    r = httpx.get(f"{market_web}/search",
+                  params=[("platform", "pdd"), ("platform", "taobao"), ("in_stock", "true"),
+                          ("limit", "100")])
+    assert r.status_code == 200
+    assert {h["listing_id"] for h in r.json()["hits"]} == {
+        o.listing_id for o in shared_market.offers if o.spec.platform in ("pdd", "taobao")
+        and o.current.availability.value in ("in_stock", "limited")}
