@@ -58,7 +58,7 @@ def render_search(page: SearchPage) -> RenderableType:
         facets.append(f"{name}: ", style="bold")
         facets.append_text(safe(", ".join(f"{b.label} ({b.count})" for b in buckets) or "—"))
         facets.append("\n")
-    shown = f"showing {page.offset + 1}–{page.offset + len(page.hits)}" if page.hits else ""
+    shown = f"showing {page.offset + 1}-{page.offset + len(page.hits)}" if page.hits else ""
     return Group(table, Text(shown, style="dim"), facets)
 
 

@@ -93,22 +93,28 @@ def _row(doc: Mapping[str, Any], basis: Basis | None, ours: set[str], breaches: 
          past: Mapping[str, Mapping[str, Point]]) -> OfferRow:
     lid = doc["listing_id"]
     compare = doc.get(basis.field) if basis else None
-    price, listed = doc.get("price_minor"), doc.get("list_price_minor")
-    known = price is not None and listed is not None
-    discount = listed - price if known and listed > price else None
     then = {name: points.get(lid, {}) for name, points in past.items()}
-    return OfferRow(
-        **{k: doc.get(k) for k in ("listing_id", "platform", "seller_id", "seller_name", "title",
-                                   "url", "currency", "price_minor", "effective_price_minor",
-                                   "list_price_minor", "sales_volume")},
-        is_ours=lid in ours, map_breach=lid in breaches,
-        counted=_is_counted(doc), availability=doc.get("availability", "unknown"),
-        last_seen=doc.get("fetched_at"), compare_minor=compare,
-        discount_minor=discount, discount=ratio(discount, listed) if discount else None,
-        change_24h_minor=_change(compare, then["d1"].get(basis.field) if basis else None),
-        change_7d_minor=_change(compare, then["d7"].get(basis.field) if basis else None),
-        sales_volume_7d_ago=then["d7"].get("sales_volume"),
-    )
+    return OfferRow.model_validate({
+        **{k: doc.get(k) for k in ROW_FIELDS},
+        **_discount(doc.get("price_minor"), doc.get("list_price_minor")),
+        "is_ours": lid in ours, "map_breach": lid in breaches, "counted": _is_counted(doc),
+        "availability": doc.get("availability", "unknown"), "last_seen": doc.get("fetched_at"),
+        "compare_minor": compare,
+        "change_24h_minor": _change(compare, then["d1"].get(basis.field) if basis else None),
+        "change_7d_minor": _change(compare, then["d7"].get(basis.field) if basis else None),
+        "sales_volume_7d_ago": then["d7"].get("sales_volume"),
+    })
+
+
+ROW_FIELDS = ("listing_id", "platform", "seller_id", "seller_name", "title", "url", "currency",
+              "price_minor", "effective_price_minor", "list_price_minor", "sales_volume")
+
+
+def _discount(price: int | None, listed: int | None) -> dict[str, Any]:
+    """List price - price, and that ÷ list price, when a list price above the price is known."""
+    if price is None or listed is None or listed <= price:
+        return {}
+    return {"discount_minor": listed - price, "discount": ratio(listed - price, listed)}
 
 
 def _is_counted(doc: Mapping[str, Any]) -> bool:
@@ -183,6 +189,7 @@ def resolve_groups(client: Elasticsearch, names: IndexNames, text: str, limit: i
     response = client.search(
         index=names.alias("listings"), size=limit, query={"bool": {
             "must": [text_query(text)], "filter": [{"exists": {"field": "product_group_id"}}]}},
-        collapse={"field": "product_group_id"}, source=["product_group_id", "title"])
+        collapse={"field": "product_group_id"},
+        source={"includes": ["product_group_id", "title"]})
     return [(h["_source"]["product_group_id"], h["_source"].get("title"))
             for h in response["hits"]["hits"]]

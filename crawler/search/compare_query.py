@@ -2,7 +2,7 @@
 
 Two searches go out in one ``msearch``: the group's listings (rows plus every number the summary
 needs, as aggregations) and the group's history (per listing, the last point at or before
-now − 24 h and now − 7 d, as ``top_hits`` under a ``terms`` bucket).
+now - 24 h and now - 7 d, as ``top_hits`` under a ``terms`` bucket).
 """
 
 from __future__ import annotations

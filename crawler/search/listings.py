@@ -166,6 +166,6 @@ def stale_listings(client: Elasticsearch, names: IndexNames, *, now: datetime,
         index=names.alias("listings"), from_=offset, size=limit, track_total_hits=True,
         query={"bool": {"filter": [{"range": {"fetched_at": {"lt": now - older_than}}}],
                         "must_not": [{"term": {"delisted": True}}]}},
-        sort=[{"fetched_at": "asc"}, {"listing_id": "asc"}], source=HIT_FIELDS)
+        sort=[{"fetched_at": "asc"}, {"listing_id": "asc"}], source={"includes": HIT_FIELDS})
     return Page[ListingHit](total=response["hits"]["total"]["value"], offset=offset, limit=limit,
                             items=[_hit(h) for h in response["hits"]["hits"]])

@@ -88,7 +88,7 @@ class OfferRow(BaseModel):
     list_price_minor: int | None = None
     discount_minor: int | None = None
     discount: Decimal | None = None
-    """(list − price) ÷ list."""
+    """(list - price) ÷ list."""
     availability: str = "unknown"
     last_seen: datetime | None = None
     compare_minor: int | None = None
@@ -125,7 +125,7 @@ class GroupComparison(BaseModel):
     """1 + the number of counted competitor offers strictly cheaper than ours."""
     cheapest_24h_ago_minor: int | None = None
     change_24h_minor: int | None = None
-    """Cheapest now − cheapest 24 h ago (counted offers, comparison basis)."""
+    """Cheapest now - cheapest 24 h ago (counted offers, comparison basis)."""
     cheapest_7d_ago_minor: int | None = None
     change_7d_minor: int | None = None
     map_minor: int | None = None

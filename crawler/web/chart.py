@@ -55,7 +55,7 @@ class Chart:
 
 
 def build_chart(history: History, width: int = 880, height: int = 320) -> Chart:
-    """Scale every series of ``history`` into a ``width`` × ``height`` SVG."""
+    """Scale every series of ``history`` into a ``width`` x ``height`` SVG."""
     effective = history.basis is not None and history.basis.kind == "effective"
     values = [v for s in history.series for p in s.points
               for v in (_main(p, effective), p.list_price_minor) if v is not None]

@@ -7,6 +7,8 @@ Prices follow a seeded path (promotions for 618 and 双11, slow decline), so tes
 the index should answer straight from ``Market.offers`` in plain Python.
 """
 
+# ruff: noqa: RUF001  (full-width brackets are part of real titles)
+
 from __future__ import annotations
 
 import zlib
@@ -158,7 +160,7 @@ STALE_DAYS = {("pdd", "55330"): 5}
 
 
 def _price_path(spec: Spec, now: datetime) -> list[Observation]:
-    """One observation a day (at now − 1 h − k days, k = 399..0), oldest first."""
+    """One observation a day (at now - 1 h - k days, k = 399..0), oldest first."""
     rng = Random(zlib.crc32(f"{spec.platform}:{spec.item_id}".encode()))
     drift, stale = 0, STALE_DAYS.get((spec.platform, spec.item_id), 0)
     path = []
