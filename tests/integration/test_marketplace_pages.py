@@ -98,6 +98,7 @@ def test_page_layout_parses_into_the_truth(by_layout, layout: Layout) -> None:
                 response = client.get(row["url"])
                 assert response.status_code == 200
                 pages[row["url"]] = read_page(row["platform"], row["url"], response.text)
+                assert row["item_id"] in response.text  # the page names its own listing
             got = pages[row["url"]][row["variant_id"]]
             mismatches += [
                 (row["listing_id"], f, got.get(f), row[f])
