@@ -11,17 +11,22 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
+from elasticsearch import Elasticsearch
 from pydantic import ValidationError
+from rich.console import Console
 
 from crawler.cli.context import AppContext, console
 from crawler.cli.render import render_comparison, render_history, render_search
+from crawler.config import Config
 from crawler.errors import PricewatchError
+from crawler.index.client import index_names
 from crawler.search.compare import compare_group, resolve_groups
 from crawler.search.history import group_history, listing_history
 from crawler.search.listings import get_listing, search_listings
+from crawler.search.models import GroupComparison
 from crawler.search.params import SearchParams, Sort
 from crawler.search.pricing import PricingSettings
-from crawler.search.report import build_report, to_json, write_csv
+from crawler.search.report import build_report, busiest_group, to_json, write_csv
 
 
 class NotFound(PricewatchError):
@@ -119,6 +124,18 @@ def report(app: AppContext, fmt: str, out: Path | None) -> None:
             target.close()
     if out:
         console.print(f"{len(comparisons)} groups written to {out}", markup=False)
+
+
+def show_comparison(out: Console, client: Elasticsearch, config: Config,
+                    group: str | None = None) -> GroupComparison | None:
+    """Print the comparison of ``group`` (default: the busiest group); what ``demo`` ends with."""
+    names = index_names(config)
+    group = group or busiest_group(client, names)
+    found = compare_group(client, names, group, PricingSettings.from_config(config)) \
+        if group else None
+    if found is not None:
+        out.print(render_comparison(found))
+    return found
 
 
 COMMANDS = (search, compare, history, report)

@@ -52,6 +52,14 @@ def watched_groups(client: Elasticsearch, names: IndexNames, page: int = 500) ->
             return
 
 
+def busiest_group(client: Elasticsearch, names: IndexNames) -> str | None:
+    """The product group with the most listings (the one a demo shows first), or None."""
+    response = client.search(index=names.alias("listings"), size=0, aggs={
+        "groups": {"terms": {"field": "product_group_id", "size": 1}}})
+    buckets = response["aggregations"]["groups"]["buckets"]
+    return str(buckets[0]["key"]) if buckets else None
+
+
 def build_report(client: Elasticsearch, names: IndexNames, settings: PricingSettings,
                  now: datetime | None = None) -> list[GroupComparison]:
     now = now or datetime.now(UTC)

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from elasticsearch import Elasticsearch
+from rich.console import Console
 
 from crawler.cli import cli
-from crawler.cli.search import NotFound
+from crawler.cli.search import NotFound, show_comparison
 from crawler.config import Config
-from tests.support.market_data import MAP_PRICES, SELF, Market
+from tests.support.market_data import MAP_PRICES, SELF, Market, market_config
 
 pytestmark = pytest.mark.es
 
@@ -80,3 +82,11 @@ def test_report_to_csv_and_json_files(run, tmp_path: Path, shared_market: Market
     as_json = tmp_path / "report.json"
     assert run("report", "--format", "json", "--out", str(as_json)).exit_code == 0
     assert len(json.loads(as_json.read_text(encoding="utf-8"))) == len(rows)
+
+
+def test_show_comparison_prints_the_busiest_group(es: Elasticsearch, shared_market: Market
+                                                  ) -> None:
+    out = Console(record=True, width=250)
+    shown = show_comparison(out, es, market_config(shared_market))
+    assert shown is not None and shown.group_id == "pg-mate60pro-12-256"  # 6 offers, the most
+    assert "Group pg-mate60pro-12-256" in out.export_text()
