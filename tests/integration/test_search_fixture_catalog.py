@@ -9,10 +9,12 @@ from the truth rows, following docs/search.md, with the same dated rate table fo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from crawler.normalize.fx import RateTable
 from crawler.normalize.listing import NormalizeContext, normalize_listing
 from crawler.normalize.money import from_minor
 from crawler.search.compare import compare_group
+from crawler.search.history import listing_history
 from crawler.search.listings import search_listings
 from crawler.search.params import SearchParams
 from crawler.search.pricing import PricingSettings
@@ -186,3 +189,36 @@ def test_model_and_chinese_brand_queries_find_their_listings(es: Elasticsearch,
 
 
 
+
+
+def test_facets_count_the_catalog(es: Elasticsearch, crawled: Crawled) -> None:
+    live = [r for r in crawled.ticks[-1][1] if not r.get("delisted")]
+    page = search_listings(es, crawled.names, SearchParams(limit=1))
+    assert page.total == len(live)
+    for facet, key in (("platform", "platform"), ("availability", "availability")):
+        assert {b.key: b.count for b in page.facets[facet]} == Counter(r[key] for r in live)
+
+
+TRACKED = ("price_minor", "effective_price_minor", "availability")
+
+
+def test_listing_history_has_a_point_per_change_and_the_right_low(es: Elasticsearch,
+                                                                  crawled: Crawled) -> None:
+    rows = [r for rows in groups(crawled).values() for r in rows][:12]
+    for row in rows:
+        seen = [next(r for r in tick_rows if r["listing_id"] == row["listing_id"])
+                for _, tick_rows in crawled.ticks
+                if any(r["listing_id"] == row["listing_id"] for r in tick_rows)]
+        changes = 1 + sum(1 for a, b in pairwise(seen)
+                          if any(a.get(f) != b.get(f) for f in TRACKED))
+        history = listing_history(es, crawled.names, row["listing_id"], 7, crawled.now)
+        assert history is not None
+        if all(r.get("price_minor") is None for r in seen):  # never priced (Amazon, unsold)
+            assert history.basis is None and history.lows[0].minor is None
+            continue
+        assert history.basis is not None
+        assert len(history.series[0].points) == changes, row["listing_id"]
+        field = "effective_price_minor" if history.basis.kind == "effective" else "price_minor"
+        orderable_values = [r[field] for r in seen
+                            if r.get("availability") != "out_of_stock" and r.get(field) is not None]
+        assert history.lows[0].minor == (min(orderable_values) if orderable_values else None)
