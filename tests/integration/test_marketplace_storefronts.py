@@ -66,6 +66,17 @@ def test_product_js_money_is_integer_cents_even_for_jpy(
     assert variant["barcode"] == (row["gtin"] or row["_gtin_shown"])
 
 
+def test_storefront_throttling_answers_429_with_retry_after(fresh_marketplace) -> None:
+    market = fresh_marketplace(quota_scale=1)
+    market.set_options(shopify_bucket=2, shopify_leak_per_second=0.2)
+    url = f"{market.url}/shopify/gadgets-us/products.json"
+    with httpx.Client(timeout=30) as client:
+        answers = [client.get(url) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert float(answers[2].headers["Retry-After"]) >= 1
+    assert answers[2].json()["errors"].startswith("Exceeded 2 calls per second")
+
+
 def test_unknown_handle_is_404(marketplace) -> None:
     response = httpx.get(f"{marketplace.url}/shopify/gadgets-us/products/no-such-thing-999999.js")
     assert response.status_code == 404
