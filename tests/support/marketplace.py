@@ -13,6 +13,7 @@ Both yield ``MarketplaceProcess`` objects: ``.url``, ``.credentials``, ``.truth(
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -74,6 +75,8 @@ class MarketplaceProcess:
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+        # A crashed test session must not leave the server behind.
+        atexit.register(self.stop)
         self.url = self._first_line(start_timeout)
         self.client = httpx.Client(base_url=self.url, timeout=60.0)
 
