@@ -368,6 +368,48 @@ class MatchingConfig(Section):
     """Listings per group kept in memory for fuzzy comparison."""
 
 
+class PlatformConfig(Section):
+    """``[platforms.<name>]``: where a platform lives, how to authenticate, how politely to crawl.
+
+    Credentials are *names of environment variables* (``credentials = {app_key = "JD_APP_KEY"}``);
+    their values are read from the environment when the crawl starts and never logged.
+    """
+
+    enabled: bool = True
+    api_base: str | None = None
+    """The official API's base URL (production default in the platform module)."""
+    site_base: str | None = None
+    """The product pages' base URL (production default in the platform module)."""
+    credentials: dict[str, str] = Field(default_factory=dict)
+    """Credential name → environment variable name."""
+    options: dict[str, Any] = Field(default_factory=dict)
+    """Platform-specific settings (sign method, marketplace ids, page size, ...)."""
+    use_api: bool = True
+    """False: go straight to the product pages."""
+    render: Literal["auto", "always", "never"] = "auto"
+    """Render pages in Chromium: when the static HTML has no price (auto), always, or never."""
+    concurrency: int = Field(default=4, ge=1, le=64)
+    """Concurrent requests to this platform's hosts."""
+    delay: float = Field(default=0.0, ge=0)
+    """Seconds between requests to this platform's hosts."""
+    max_quota_wait: float = Field(default=30.0, ge=0)
+    """Longest wait a quota answer may impose; a longer one falls back to the pages instead."""
+    cross_check_share: float = Field(default=0.0, ge=0, le=1)
+    """Share of API listings whose product page is also read to cross-check the values."""
+
+
+class WatchConfig(Section):
+    """``[[watch]]``: what to crawl on one platform."""
+
+    platform: str
+    name: str = ""
+    item_ids: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    """Discovery: every listing whose title matches, through the platform's search API/page."""
+    tags: list[str] = Field(default_factory=list)
+
+
 class Config(Section):
     """The whole configuration. Sections are added by the rooms that own them."""
 
@@ -381,6 +423,8 @@ class Config(Section):
     web: WebConfig = Field(default_factory=WebConfig)
     pricing: PricingConfig = Field(default_factory=PricingConfig)
     indexing: IndexingConfig = Field(default_factory=IndexingConfig)
+    platforms: dict[str, PlatformConfig] = Field(default_factory=dict)
+    watch: list[WatchConfig] = Field(default_factory=list)
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
 

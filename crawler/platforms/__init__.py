@@ -1,0 +1,1 @@
+"""One package per platform (API signing, requests, readers, page objects), plus shared page parsing. See base.py."""
