@@ -1,0 +1,123 @@
+"""The PDD platform client: a watch → DDK calls; a DDK answer → records, gaps, next pages.
+
+DDK never gives stock, shipping, model or the variant's attributes, so every goods it returns
+goes on to its page (``ApiResult.incomplete``, ``missing_fields`` saying why) unless the answer
+lacks the ``goods_id`` the page URL needs: then the record is all there is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from crawler.platforms.base import (
+    Answer,
+    ApiCall,
+    ApiError,
+    ApiResult,
+    ErrorKind,
+    PageTarget,
+    Record,
+    Watch,
+)
+from crawler.platforms.pdd import reader
+from crawler.platforms.pdd.api import PLATFORM, SEARCH, PddRequests, PddSettings
+
+
+def goods_id_from_url(url: str) -> str | None:
+    """``…/goods.html?goods_id=3000000012`` → ``3000000012``."""
+    values = parse_qs(urlparse(url).query).get("goods_id", [])
+    return values[0] if values and values[0].isdigit() else None
+
+
+class PddClient:
+    """Builds DDK calls for watches and reads their answers (no I/O, no Scrapy)."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self, settings: PddSettings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self.settings = settings
+        self.requests = PddRequests(settings, now)
+        self._seen: set[str] = set()
+        """Goods already sent to their page in this run (a search may find a watched id)."""
+
+    # --- calls -----------------------------------------------------------------------------
+    def calls_for(self, watch: Watch) -> list[ApiCall]:
+        """Detail/batch calls for the watch's goods_signs, a search per keyword.
+
+        URLs hold the page's ``goods_id``, which DDK no longer takes: they go to their pages
+        (``page_targets_for``).
+        """
+        calls = self.requests.detail_calls(watch.item_ids) if watch.item_ids else []
+        return calls + [self.requests.search_call(k) for k in watch.keywords if k.strip()]
+
+    def page_targets_for(self, watch: Watch) -> list[PageTarget]:
+        """The watch's URLs as pages to read (the item id is read from the page)."""
+        return [
+            PageTarget(platform=PLATFORM, url=url, item_id=goods_id_from_url(url) or "")
+            for url in watch.urls
+        ]
+
+    def page_url(self, goods_id: str) -> str:
+        return self.requests.page_url(goods_id)
+
+    # --- answers ---------------------------------------------------------------------------
+    def read_api(self, call: ApiCall, answer: Answer) -> ApiResult:
+        """One DDK answer → incomplete records (pages to complete), not-found ids, next page."""
+        envelope = reader.open_envelope(answer, call.operation, self.settings.rate_limit_codes)
+        if isinstance(envelope, ApiError):
+            return ApiResult(error=self._named(envelope))
+        try:
+            goods = reader.goods_list(envelope, call.operation)
+            result = self._read_goods(call, goods)
+            if call.purpose == "search" and call.operation == SEARCH:
+                result.follow_up += self._next_page(call, envelope, len(goods))
+            return result
+        except (reader.Malformed, KeyError, TypeError, ValueError) as exc:
+            return ApiResult(error=ApiError(ErrorKind.MALFORMED, "fields", str(exc)[:300]))
+
+    def _named(self, error: ApiError) -> ApiError:
+        if error.setting is None:
+            return error
+        return replace(error, setting=self.settings.setting(error.setting))
+
+    def _read_goods(self, call: ApiCall, goods: list[dict[str, Any]]) -> ApiResult:
+        signs = [str(g["goods_sign"]) for g in goods]
+        # Fixture and [U]: an unknown goods_sign is simply absent (empty goods_details).
+        result = ApiResult(not_found=[s for s in call.item_ids if s not in signs])
+        for sign, g in zip(signs, goods, strict=True):
+            if sign in self._seen:
+                continue
+            self._seen.add(sign)
+            page_id = reader.goods_id(g)
+            record = reader.goods_record(g, self.page_url(page_id) if page_id else None)
+            if page_id is None:
+                result.records.append(record)
+                continue
+            result.incomplete.append(self._target(record, reader.missing_fields(record)))
+        return result
+
+    def _target(self, record: Record, missing: Iterable[str]) -> PageTarget:
+        return PageTarget(
+            platform=PLATFORM,
+            url=str(record["url"]),
+            item_id=str(record["item_id"]),
+            known=(record,),
+            missing_fields=tuple(missing),
+        )
+
+    def _next_page(self, call: ApiCall, envelope: Mapping[str, Any], count: int) -> list[ApiCall]:
+        """§3.3: next ``page`` with the first page's ``list_id`` until the total is reached."""
+        page, size = int(call.context["page"]), int(call.context["page_size"])
+        total = envelope.get("total_count")
+        total = int(total) if str(total or "").isdigit() else None
+        full = count >= size and (total is None or page * size < total)
+        if not full or page >= self.settings.max_search_pages:
+            return []
+        list_id = call.context.get("list_id") or envelope.get("list_id")
+        return [self.requests.search_call(str(call.context["keyword"]), page + 1, list_id)]
