@@ -7,6 +7,7 @@ Documents have deterministic ids, so a batch cut in the middle is simply written
     .venv/bin/python benchmarks/query/generate.py --listings 1000000 --points 10000000
     .venv/bin/python benchmarks/query/generate.py --listings 50000 --points 500000 \
         --prefix pwbench-small
+    .venv/bin/python benchmarks/query/generate.py --prefix pwbench-small --drop
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from benchmarks.query.dataset import HISTORY_DAYS, batch_actions
 from crawler.config import load_config
 from crawler.index.bulk import BulkWriter
 from crawler.index.client import connect
-from crawler.index.names import IndexNames
+from crawler.index.names import KINDS, IndexNames
 from crawler.index.templates import ensure_index_for, ensure_indices
 
 
@@ -62,13 +63,30 @@ def finish(client: Any, names: IndexNames) -> None:
     client.indices.refresh(index=names.everything)
 
 
+def drop(prefix: str) -> None:
+    """Remove a generated market (by exact index names: no wildcard delete)."""
+    client, names = connect(load_config()), IndexNames(prefix)
+    indices = list(client.indices.get(index=names.everything, expand_wildcards="all"))
+    if indices:
+        client.indices.delete(index=indices)
+    for kind in KINDS:
+        client.options(ignore_status=404).indices.delete_index_template(name=names.template(kind))
+    state_path(prefix).unlink(missing_ok=True)
+    print(f"dropped {len(indices)} indices under '{prefix}-'")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listings", type=int, default=1_000_000)
     parser.add_argument("--points", type=int, default=10_000_000)
     parser.add_argument("--prefix", default="pwbench")
     parser.add_argument("--batch", type=int, default=5_000, help="listings per batch")
+    parser.add_argument("--drop", action="store_true",
+                        help="delete the prefix's indices, templates and state file, then exit")
     args = parser.parse_args()
+    if args.drop:
+        drop(args.prefix)
+        return
     if args.points % args.listings:
         sys.exit("--points must be a multiple of --listings (the same history length each)")
     state = load_state(args)
