@@ -396,6 +396,10 @@ class PlatformConfig(Section):
     """Longest wait a quota answer may impose; a longer one falls back to the pages instead."""
     cross_check_share: float = Field(default=0.0, ge=0, le=1)
     """Share of API listings whose product page is also read to cross-check the values."""
+    retries: int = Field(default=3, ge=0, le=10)
+    """Retries of one API call or page (server faults, quota, blocked pages) before falling back."""
+    render_timeout: float = Field(default=15.0, gt=0)
+    """Seconds a rendered page may take to show its price (``body[data-price-ready]``)."""
 
 
 class WatchConfig(Section):
@@ -408,6 +412,8 @@ class WatchConfig(Section):
     keywords: list[str] = Field(default_factory=list)
     """Discovery: every listing whose title matches, through the platform's search API/page."""
     tags: list[str] = Field(default_factory=list)
+    site: str | None = None
+    """The platform's site/store/marketplace when it has several (``amazon-jp``, ``shopify-us``)."""
 
 
 class Config(Section):

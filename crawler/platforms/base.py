@@ -15,15 +15,29 @@ the source says it, else ``currency_raw`` + ``locale`` (the normalize stage reso
 
 Error handling is a table per platform (``errors.py``): every documented code maps to one
 ``ErrorKind``, and the framework acts on the kind (see ``ErrorKind``).
+
+What a platform package exports is described in docs/spiders.md ("Adding a platform"): a
+``PLATFORM = PlatformSpec(...)`` in its ``__init__`` (``crawler/platforms/registry.py``), whose
+factories build an ``ApiClient`` and a ``PageReader`` (the protocols below) from
+``PlatformSettings`` (the resolved ``[platforms.<name>]`` section, secrets read from env).
+
+Compatible additions since the first version of this contract (nothing was renamed or removed):
+``Watch.site``; ``PageResult.follow``; ``PageTarget.kind`` and ``PageTarget.site``;
+``PlatformSettings``, ``MissingCredential``, ``ApiClient``, ``PageReader`` and ``held_keys``.
+Rules the framework follows: a record that also appears in an ``ApiResult.incomplete`` target's
+``known`` is emitted once, after its page completed it (page values never overwrite API values);
+a call is re-signed with ``ApiClient.resign`` before every retry (timestamps expire).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
+
+from pydantic import SecretStr
 
 
 class ErrorKind(enum.StrEnum):
@@ -58,6 +72,9 @@ class Watch:
     urls: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    site: str | None = None
+    """Which of the platform's sites/stores/marketplaces (``amazon-jp``, ``shopify-us``, …) the
+    ids belong to; None = the platform's default (or: the platform can tell from the id/URL)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +144,11 @@ class PageTarget:
     """Fields the API lacks for this platform (e.g. JD availability): why the page is needed."""
     render: bool = False
     """Known in advance to need a browser (configured per site)."""
+    kind: str = "product"
+    """``product`` (a listing page), or a page that only leads to products: ``search``,
+    ``sitemap``, ``category`` (its ``PageResult.follow`` lists the product pages found)."""
+    site: str | None = None
+    """The site/store of the page when the platform has several (see ``Watch.site``)."""
 
 
 @dataclass
@@ -160,6 +182,96 @@ class PageResult:
     """What could not be read (e.g. ``price:unparseable 'call us'``): reasons for a reject."""
     confidence: float = 1.0
     """How sure the extraction is (lower when a field was guessed, e.g. price from visible text)."""
+    follow: list[PageTarget] = field(default_factory=list)
+    """Further pages found on this one (search results, sitemap entries, next result page)."""
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    """One platform's resolved settings: ``[platforms.<name>]`` with defaults and secrets from env.
+
+    Built by the framework (``crawler/ladder/setup.py``); a platform's factories read only this.
+    """
+
+    name: str
+    api_base: str | None
+    """The API's base URL (the platform's production default unless configured)."""
+    site_base: str | None
+    """The product pages' base URL (production default unless configured)."""
+    credentials: Mapping[str, SecretStr] = field(default_factory=dict)
+    """Credential name → value, for every credential whose env variable is set (non-empty)."""
+    credential_envs: Mapping[str, str] = field(default_factory=dict)
+    """Credential name → the env variable it is read from (for error messages, never values)."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    render: str = "auto"
+    """``auto`` | ``always`` | ``never`` (see ``PlatformConfig.render``)."""
+
+    def secret(self, name: str) -> str:
+        """The credential's value, or ``MissingCredential`` naming its env variable."""
+        value = self.credentials.get(name)
+        if value is None or not value.get_secret_value():
+            raise MissingCredential(self.name, name, self.setting(name))
+        return value.get_secret_value()
+
+    def setting(self, name: str) -> str:
+        """Where a person sets credential ``name``: ``env JD_APP_KEY ([platforms.jd] …)``."""
+        env = self.credential_envs.get(name, "?")
+        return f"env {env} ([platforms.{self.name}] credentials.{name})"
+
+
+class MissingCredential(Exception):
+    """A credential the API needs is not set: the run goes to the pages (one clear error)."""
+
+    def __init__(self, platform: str, name: str, setting: str) -> None:
+        super().__init__(f"{platform}: credential {name!r} is not set ({setting})")
+        self.platform, self.name, self.setting = platform, name, setting
+
+
+class ApiClient(Protocol):
+    """Builds, signs and reads one platform's official API calls (no I/O, no Scrapy)."""
+
+    def calls_for(self, watch: Watch) -> Sequence[ApiCall]:
+        """The first calls for a watch: batched id lookups, page 1 of each keyword search."""
+        ...
+
+    def read_api(self, call: ApiCall, answer: Answer) -> ApiResult:
+        """What the answer says: records, not found ids, pages to complete, an error, follow-ups."""
+        ...
+
+    def resign(self, call: ApiCall) -> ApiCall:
+        """The same call with a fresh timestamp/signature/token, for a retry."""
+        ...
+
+
+class PageReader(Protocol):
+    """Reads one platform's pages (no I/O, no Scrapy)."""
+
+    ready_selector: str
+    """CSS a rendered page waits for (e.g. ``body[data-price-ready="1"], .price:not(:empty)``)."""
+
+    def targets_for(self, watch: Watch) -> Sequence[PageTarget]:
+        """The pages to read for a watch without the API: product pages of its ids and URLs,
+        search pages of its keywords (when the site has them)."""
+        ...
+
+    def target_for(self, item_id: str, known: tuple[Record, ...] = (),
+                   site: str | None = None) -> PageTarget:
+        """The product page of one item (the API's fallback and completion)."""
+        ...
+
+    def read(self, target: PageTarget, answer: Answer) -> PageResult:
+        """What the page says; blocked/not found/needs a browser are results, not exceptions."""
+        ...
+
+
+def held_keys(result: ApiResult) -> set[tuple[str, str | None]]:
+    """``(item_id, variant_id)`` of the records waiting for their page (see module docstring)."""
+    keys = set()
+    for target in result.incomplete:
+        for record in target.known:
+            variant = record.get("variant_id")
+            keys.add((str(record.get("item_id")), None if variant in (None, "") else str(variant)))
+    return keys
 
 
 def money(value: Any) -> Decimal | None:
