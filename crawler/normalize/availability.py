@@ -66,6 +66,9 @@ LIMITED_PATTERNS = (
 _SCHEMA_PREFIX = re.compile(r"^(https?://)?(www\.)?schema\.org/(itemavailability/)?|^schema:")
 
 
+_CANONICAL = {member.value: member for member in Availability}
+
+
 def fold(value: str) -> str:
     """The table key of a value: NFKC, lower case, no schema.org prefix, no spaces/``-``/``_``."""
     text = unicodedata.normalize("NFKC", value).strip().lower()
@@ -80,6 +83,8 @@ def availability_from(value: object, platform: str | None = None) -> Availabilit
     """
     if isinstance(value, Availability):
         return value
+    if isinstance(value, str) and value in _CANONICAL:
+        return _CANONICAL[value]  # our own five values mean themselves on every platform
     if isinstance(value, bool):
         return IN if value else OUT
     if not isinstance(value, str) or not value.strip():

@@ -60,3 +60,15 @@ def test_taobao_instock_means_in_the_warehouse() -> None:
     assert availability_from("instock", "taobao") is OUT
     assert availability_from("onsale", "taobao") is IN
     assert availability_from("instock", "woocommerce") is IN
+
+
+AVAILABILITY_BUGS_CAUGHT = [
+    # Our own value folded to TOP's "instock" code and read as out of stock (found by search tests).
+    ("in_stock", "taobao", IN), ("out_of_stock", "taobao", OUT), ("limited", "jd", LIM),
+]
+
+
+@pytest.mark.parametrize(("value", "platform", "expected"), AVAILABILITY_BUGS_CAUGHT, ids=repr)
+def test_our_own_values_mean_themselves_on_every_platform(value: str, platform: str,
+                                                          expected: Availability) -> None:
+    assert availability_from(value, platform) is expected
