@@ -88,12 +88,25 @@ def test_production_hosts_per_region() -> None:
 def test_a_watch_is_batched_per_market_20_at_a_time() -> None:
     client = make_client()
     watch = Watch("amazon", item_ids=(*ASINS, "JP:B06UYLWJZU"), keywords=("phone",))
-    (grant,) = client.calls_for(watch)
-    calls = client.read_api(grant, token_answer()).follow_up
-    shape = [(c.operation, len(c.item_ids), c.context["market"]) for c in calls]
-    assert shape == [("searchCatalogItems", 20, "US"), ("searchCatalogItems", 20, "US"),
-                     ("searchCatalogItems", 5, "US"), ("getCatalogItem", 1, "JP"),
-                     ("searchCatalogItems", 0, "US"), ("searchCatalogItems", 0, "JP")]
+    grants = client.calls_for(watch)
+    assert [g.context["site"] for g in grants] == ["amazon-us", "amazon-jp", "amazon-us",
+                                                   "amazon-jp"]
+    calls = [c for g in grants for c in client.read_api(g, token_answer()).follow_up]
+    shape = [(c.operation, len(c.item_ids), c.context["site"]) for c in calls]
+    assert shape == [("searchCatalogItems", 20, "amazon-us"),
+                     ("searchCatalogItems", 20, "amazon-us"),
+                     ("searchCatalogItems", 5, "amazon-us"), ("getCatalogItem", 1, "amazon-jp"),
+                     ("searchCatalogItems", 0, "amazon-us"), ("searchCatalogItems", 0, "amazon-jp")]
+    # Once the token is cached, calls_for gives the lookups at once.
+    assert len(client.calls_for(watch)) == 6
+
+
+def test_a_watch_site_places_bare_asins_and_keywords() -> None:
+    client = make_client()
+    grants = client.calls_for(Watch("amazon", item_ids=("B06UYLWJZU",), keywords=("phone",),
+                                    site="amazon-jp"))
+    assert [g.context["site"] for g in grants] == ["amazon-jp", "amazon-jp"]
+    assert grants[1].context["keyword"] == "phone"
 
 
 def test_pacing_books_each_operation_on_its_own_plan() -> None:

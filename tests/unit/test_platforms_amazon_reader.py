@@ -36,19 +36,19 @@ TOKEN = "Atza|test"
 def build_call(client: AmazonClient, case: Case) -> ApiCall:
     spec, ends = case.call, client.settings.endpoints
     place, ids = market(spec["market"]), spec["item_ids"]
-    context: dict[str, Any] = {"stage": spec["stage"], "market": place.code}
+    context: dict[str, Any] = {"stage": spec["stage"], "site": place.site}
     match spec["stage"]:
         case "catalog":
             return api.catalog_lookup(ends, place, ids, TOKEN, context)
         case "offers":
             return api.offers_batch(ends, place, ids, TOKEN, {**context, "known": {}})
         case "summary":
-            known = {a: {"item_id": a, "currency": place.currency, "price": Decimal(100_000)}
+            known = {a: ({"item_id": a, "currency": place.currency, "price": Decimal(100_000)},)
                      for a in ids}
             return api.competitive_summary(ends, place, ids, TOKEN, {**context, "known": known})
         case "search":
             return api.keyword_search(ends, place, spec["keywords"], TOKEN,
-                                      {**context, "keywords": spec["keywords"], "page": 1})
+                                      {**context, "keyword": spec["keywords"], "page": 1})
     raise AssertionError(spec)
 
 
@@ -122,7 +122,7 @@ def test_buyable_items_go_on_to_the_competitive_summary() -> None:
     (summary,) = result.follow_up
     assert summary.operation == "getCompetitiveSummary"
     assert summary.item_ids == ("B06UYLWJZU", "B09LQGVZ23")
-    assert summary.context["known"]["B06UYLWJZU"]["price"] == Decimal(2280)
+    assert summary.context["known"]["B06UYLWJZU"][0]["price"] == Decimal(2280)
     assert [r["item_id"] for r in result.records] == ["B087QL7DNM"]  # final already
 
 
@@ -134,7 +134,7 @@ CATALOG = [(name, asin, field) for name in names("api-catalog-")
 def test_catalog_fields(name: str, asin: str, field: str) -> None:
     case, result = read(name)
     (offers,) = result.follow_up
-    assert offers.context["known"][asin][field] == case.output["known"][asin][field]
+    assert offers.context["known"][asin][0][field] == case.output["known"][asin][field]
 
 
 @pytest.mark.parametrize("name", names("api-catalog-"))
@@ -147,7 +147,7 @@ def test_catalog_not_found_and_follow_up(name: str) -> None:
 
 def test_catalog_records_carry_the_page_url_and_market_currency() -> None:
     _, result = read("api-catalog-item-jp")
-    record = result.follow_up[0].context["known"]["B061P0Q276"]
+    (record,) = result.follow_up[0].context["known"]["B061P0Q276"]
     assert record["url"] == "http://marketplace.test/amazon/jp/dp/B061P0Q276"
     assert (record["currency"], record["locale"], record["variant_id"]) == ("JPY", "ja_JP", None)
 

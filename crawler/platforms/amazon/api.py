@@ -175,10 +175,10 @@ def competitive_summary(
     )
 
 
-def with_token(call: ApiCall, token: str) -> ApiCall:
-    """The same call carrying a fresh access token (after an "expired" answer)."""
+def with_token(call: ApiCall, token: str, refreshed: bool = True) -> ApiCall:
+    """The same call carrying another access token (``refreshed``: after an "expired" answer)."""
     headers = {**call.headers, "x-amz-access-token": token}
     return ApiCall(
         call.platform, call.operation, call.method, call.url, call.body, headers, call.item_ids,
-        call.purpose, {**call.context, "refreshed": True},
+        call.purpose, {**call.context, "refreshed": refreshed},
     )

@@ -31,6 +31,11 @@ class Market:
         """The market's segment below a configured ``site_base`` (``/amazon/us`` in the fixture)."""
         return self.code.lower()
 
+    @property
+    def site(self) -> str:
+        """The market as a site name (``Watch.site``, ``PageTarget.site``): ``amazon-us``."""
+        return f"amazon-{self.code.lower()}"
+
 
 MARKETS: dict[str, Market] = {
     "US": Market("US", "ATVPDKIKX0DER", "na", "USD", "en_US", "https://www.amazon.com"),
@@ -57,6 +62,13 @@ def market(code: str) -> Market:
             f"amazon: marketplace {code!r} is not supported (supported: {', '.join(MARKETS)})"
         )
     return found
+
+
+def of_site(site: str | None, default: Market) -> Market:
+    """The market a site name means: ``amazon-jp``, ``jp``, ``JP`` (None → ``default``)."""
+    if not site:
+        return default
+    return market(str(site).strip().lower().removeprefix("amazon-"))
 
 
 def parse_item(entry: str, default: Market) -> tuple[Market, str]:

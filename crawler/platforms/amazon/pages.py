@@ -2,7 +2,8 @@
 
 ``AmazonProductPage`` takes the URL and HTML and has one method per field (web-poet's shape, no
 Scrapy); ``AmazonPageReader.read`` turns an answer into a ``PageResult``: the listing, or why
-there is none (404, robot check, no price in the static HTML). Where each field is
+there is none (404, robot check or 403 wall through the shared ``crawler/platforms/blocked.py``,
+no price in the static HTML). Where each field is
 (fixtures/README.md, "Amazon", page column): ``#productTitle``; ``.priceToPay .a-offscreen``
 (``$1,099.99``, ``￥1,980``; else ``.a-price-whole`` + ``.a-price-fraction``); ``.basisPrice``;
 ``#couponBadge@data-coupon-amount``; ``#delivery-message``; ``#availability``;
@@ -21,8 +22,17 @@ from parsel import Selector
 
 from crawler.items import Availability
 from crawler.normalize.money import MoneyError, coerce_amount, currency_exponent
-from crawler.platforms.amazon.markets import MARKETS, Market, UnknownMarket, parse_url
-from crawler.platforms.base import Answer, PageResult, PageTarget, Record
+from crawler.platforms.amazon.markets import (
+    MARKETS,
+    Market,
+    UnknownMarket,
+    of_site,
+    page_url,
+    parse_item,
+    parse_url,
+)
+from crawler.platforms.base import Answer, PageResult, PageTarget, Record, Watch
+from crawler.platforms.blocked import blocked_reason
 
 PLATFORM = "amazon"
 
@@ -37,8 +47,6 @@ AVAILABILITY_TEXTS: tuple[tuple[re.Pattern[str], Availability], ...] = (
 STOCK_COUNT = re.compile(r"only\s+(\d+)\s+left|残り\s*(\d+)\s*点", re.I)
 STARS = re.compile(r"(\d+(?:\.\d+)?)\s+out of\s+(\d+)|(\d+)つ星のうち\s*(\d+(?:\.\d+)?)")
 FREE_DELIVERY = re.compile(r"free|無料", re.I)
-#: Robot check / CAPTCHA markers (until the shared detector in crawler/platforms/blocked.py).
-ROBOT_CHECK = ("captchacharacters", "/errors/validateCaptcha", "Enter the characters you see below")
 SPEC_LABELS = {"brand": ("Manufacturer", "Brand", "メーカー", "ブランド"),
                "model": ("Item model number", "型番", "モデル番号")}
 VARIATIONS = {"color": "variation_color_name", "capacity": "variation_capacity_name",
@@ -210,23 +218,35 @@ class AmazonProductPage:
         return {k: v for k, v in record.items() if v is not None and v != {}}
 
 
-def robot_check(answer: Answer) -> str | None:
-    """Why ``answer`` is an anti-bot interstitial (None when it is not one)."""
-    text = answer.text
-    if any(marker in text for marker in ROBOT_CHECK):
-        return "amazon robot check (captcha)"
-    if answer.status == 403 and "Access Denied" in text:
-        return "access denied (HTTP 403)"
-    return None
-
-
 class AmazonPageReader:
     """Reads product pages for the spider framework (``read(target, answer) → PageResult``)."""
 
     platform = PLATFORM
+    ready_selector = ".priceToPay .a-offscreen, #availability span"
+    """Amazon's prices are in the static HTML; a rendered page is ready once the buy box is."""
+
+    def __init__(self, site_base: str | None = None, markets: tuple[Market, ...] = ()) -> None:
+        self.site_base = site_base
+        self.default = markets[0] if markets else MARKETS["US"]
+
+    def target_for(self, item_id: str, known: tuple[Record, ...] = (),
+                   site: str | None = None) -> PageTarget:
+        """The product page of ``item_id`` in the market ``site`` names (or the known URL's)."""
+        if site is None and known and known[0].get("url"):
+            return PageTarget(PLATFORM, str(known[0]["url"]), item_id, known, site=None)
+        place = of_site(site, self.default)
+        url = page_url(place, item_id, self.site_base)
+        return PageTarget(PLATFORM, url, item_id, known, site=place.site)
+
+    def targets_for(self, watch: Watch) -> list[PageTarget]:
+        """Product pages of the watch's ASINs and URLs (keyword search needs the API)."""
+        default = of_site(watch.site, self.default)
+        pairs = [parse_item(entry, default) for entry in watch.item_ids]
+        pairs += [parse_url(url) for url in watch.urls]
+        return [self.target_for(asin, (), place.site) for place, asin in dict.fromkeys(pairs)]
 
     def read(self, target: PageTarget, answer: Answer) -> PageResult:
-        blocked = robot_check(answer)
+        blocked = blocked_reason(answer)
         if blocked:
             return PageResult(blocked=blocked)
         if answer.status == 404:

@@ -1,10 +1,13 @@
-"""``[platforms.amazon]`` → the Amazon client's settings: endpoints, LWA credentials, markets.
+"""``[platforms.amazon]`` (as ``PlatformSettings``) → the Amazon client's settings.
 
-Credentials are names of environment variables (``credentials = {client_id = "…", client_secret =
-"…", refresh_token = "…"}``, defaults below); their values are read once, kept as ``SecretStr``
-and never logged. Options (``options = {…}``):
+Credentials (env; names configurable with ``credentials = {...}``): ``client_id``
+(``AMAZON_LWA_CLIENT_ID``), ``client_secret`` (``AMAZON_LWA_CLIENT_SECRET``), ``refresh_token``
+(``AMAZON_LWA_REFRESH_TOKEN``). One that is unset raises ``MissingCredential``: the framework
+reads the product pages instead, with one error naming the variable. Options
+(``options = {...}``):
 
-- ``marketplaces`` (``["US"]``): markets searched by keyword; bare ASINs belong to the first.
+- ``marketplaces`` (``["US"]``): markets searched by keyword; ASINs of a watch without ``site``
+  belong to the first (``JP:B0…`` or a product-page URL names another).
 - ``quota_scale`` (1): multiplies the documented usage plans (a plan known to be higher, or the
   fixture marketplace's ``--quota-scale``); answers' ``x-amzn-RateLimit-Limit`` override it.
 - ``coupons`` (true): ask ``getCompetitiveSummary`` for coupons (0.033 calls/s by default).
@@ -14,19 +17,19 @@ and never logged. Options (``options = {…}``):
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import SecretStr
 
-from crawler.config import ConfigError, PlatformConfig
+from crawler.config import ConfigError
 from crawler.platforms.amazon.api import MAX_PAGE_SIZE, Endpoints
 from crawler.platforms.amazon.auth import CREDENTIAL_KEYS, LwaCredentials
 from crawler.platforms.amazon.markets import Market, UnknownMarket, market
+from crawler.platforms.base import PlatformSettings
 
-DEFAULT_ENV = {
+CREDENTIAL_ENVS = {
     "client_id": "AMAZON_LWA_CLIENT_ID",
     "client_secret": "AMAZON_LWA_CLIENT_SECRET",
     "refresh_token": "AMAZON_LWA_REFRESH_TOKEN",
@@ -47,12 +50,10 @@ class AmazonSettings:
     max_search_pages: int = 50
 
     @classmethod
-    def from_config(
-        cls, config: PlatformConfig, environ: Mapping[str, str] | None = None
-    ) -> AmazonSettings:
-        """Read ``[platforms.amazon]`` and the environment; a ``ConfigError`` names a bad key."""
-        env = os.environ if environ is None else environ
-        options = dict(config.options)
+    def from_platform(cls, ps: PlatformSettings) -> AmazonSettings:
+        """Read the settings; ``MissingCredential`` for an unset secret, ``ConfigError`` for a
+        bad option (naming the key)."""
+        options = dict(ps.options)
         unknown = sorted(set(options) - OPTIONS)
         if unknown:
             raise ConfigError(
@@ -60,9 +61,9 @@ class AmazonSettings:
                 f"(known: {', '.join(sorted(OPTIONS))})"
             )
         return cls(
-            endpoints=Endpoints.from_bases(config.api_base, config.site_base),
-            credentials=credentials(config.credentials, env),
-            markets=_markets(options.get("marketplaces", ["US"])),
+            endpoints=Endpoints.from_bases(ps.api_base, ps.site_base),
+            credentials=credentials(ps),
+            markets=markets(options.get("marketplaces", ["US"])),
             quota_scale=_positive(options, "quota_scale", 1.0),
             coupons=bool(options.get("coupons", True)),
             token_margin=_positive(options, "token_margin", 60.0),
@@ -71,31 +72,22 @@ class AmazonSettings:
         )
 
 
-def credentials(names: Mapping[str, str], env: Mapping[str, str]) -> LwaCredentials:
-    """The LWA secrets from the environment variables ``names`` gives (or the defaults)."""
-    unknown = sorted(set(names) - set(CREDENTIAL_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"platforms.amazon.credentials: unknown key(s) {', '.join(unknown)} "
-            f"(expected {', '.join(CREDENTIAL_KEYS)})"
-        )
-    chosen = {key: names.get(key) or DEFAULT_ENV[key] for key in CREDENTIAL_KEYS}
-    values = {key: SecretStr(env[var]) if env.get(var) else None for key, var in chosen.items()}
-    where = {
-        key: f"platforms.amazon.credentials.{key} (env {var})" for key, var in chosen.items()
-    }
+def credentials(ps: PlatformSettings) -> LwaCredentials:
+    """The LWA secrets (``MissingCredential`` names the first one unset)."""
+    values = {key: SecretStr(ps.secret(key)) for key in CREDENTIAL_KEYS}
     return LwaCredentials(
         client_id=values["client_id"],
         client_secret=values["client_secret"],
         refresh_token=values["refresh_token"],
-        where=where,
+        where={key: ps.setting(key) for key in CREDENTIAL_KEYS},
     )
 
 
-def _markets(value: Any) -> tuple[Market, ...]:
+def markets(value: Any) -> tuple[Market, ...]:
+    """``marketplaces`` → the markets, first = the default one."""
     codes = [value] if isinstance(value, str) else value
     if not isinstance(codes, list | tuple) or not codes:
-        raise ConfigError("platforms.amazon.options.marketplaces: a list such as [\"US\", \"JP\"]")
+        raise ConfigError('platforms.amazon.options.marketplaces: a list such as ["US", "JP"]')
     try:
         return tuple(dict.fromkeys(market(str(code)) for code in codes))
     except UnknownMarket as exc:
