@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlparse
 
 from pydantic import SecretStr
 
@@ -35,6 +35,15 @@ SEARCH = "pdd.ddk.goods.search"
 MAX_PAGE_SIZE = 100
 """§3.3: ``page_size`` 1-100 (also the most ``goods_sign_list`` ids asked in one call)."""
 FORM_TYPE = "application/x-www-form-urlencoded;charset=utf-8"
+SYSTEM_PARAMS = frozenset(
+    ("type", "client_id", "timestamp", "data_type", "version", "sign", "pid", "access_token")
+)
+
+
+def goods_id_from_url(url: str) -> str | None:
+    """``…/goods.html?goods_id=3000000012`` → ``3000000012``."""
+    values = parse_qs(urlparse(url).query).get("goods_id", [])
+    return values[0] if values and values[0].isdigit() else None
 
 
 def base_string(params: Mapping[str, str]) -> str:
@@ -124,6 +133,18 @@ class PddRequests:
             item_ids=tuple(item_ids),
             purpose=purpose,
             context=dict(context or {}),
+        )
+
+    def resign(self, call: ApiCall) -> ApiCall:
+        """The same call with a fresh timestamp and signature."""
+        sent = dict(parse_qsl((call.body or b"").decode("utf-8")))
+        business = {k: v for k, v in sent.items() if k not in SYSTEM_PARAMS}
+        return self.call(
+            call.operation,
+            business,
+            item_ids=call.item_ids,
+            purpose=call.purpose,
+            context=call.context,
         )
 
     def detail_calls(self, goods_signs: Iterable[str]) -> list[ApiCall]:

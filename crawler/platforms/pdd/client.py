@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 from crawler.platforms.base import (
     Answer,
@@ -26,11 +25,7 @@ from crawler.platforms.base import (
 from crawler.platforms.pdd import reader
 from crawler.platforms.pdd.api import PLATFORM, SEARCH, PddRequests, PddSettings
 
-
-def goods_id_from_url(url: str) -> str | None:
-    """``…/goods.html?goods_id=3000000012`` → ``3000000012``."""
-    values = parse_qs(urlparse(url).query).get("goods_id", [])
-    return values[0] if values and values[0].isdigit() else None
+MALFORMED_RETRIES = 2
 
 
 class PddClient:
@@ -50,28 +45,25 @@ class PddClient:
     def calls_for(self, watch: Watch) -> list[ApiCall]:
         """Detail/batch calls for the watch's goods_signs, a search per keyword.
 
-        URLs hold the page's ``goods_id``, which DDK no longer takes: they go to their pages
-        (``page_targets_for``).
+        URLs hold the page's ``goods_id``, which DDK no longer takes: they are read as pages
+        (``PddPageReader.targets_for``).
         """
         calls = self.requests.detail_calls(watch.item_ids) if watch.item_ids else []
         return calls + [self.requests.search_call(k) for k in watch.keywords if k.strip()]
 
-    def page_targets_for(self, watch: Watch) -> list[PageTarget]:
-        """The watch's URLs as pages to read (the item id is read from the page)."""
-        return [
-            PageTarget(platform=PLATFORM, url=url, item_id=goods_id_from_url(url) or "")
-            for url in watch.urls
-        ]
-
     def page_url(self, goods_id: str) -> str:
         return self.requests.page_url(goods_id)
+
+    def resign(self, call: ApiCall) -> ApiCall:
+        return self.requests.resign(call)
 
     # --- answers ---------------------------------------------------------------------------
     def read_api(self, call: ApiCall, answer: Answer) -> ApiResult:
         """One DDK answer → incomplete records (pages to complete), not-found ids, next page."""
         envelope = reader.open_envelope(answer, call.operation, self.settings.rate_limit_codes)
         if isinstance(envelope, ApiError):
-            return ApiResult(error=self._named(envelope))
+            retry = self._malformed_retry(call, envelope)
+            return ApiResult(follow_up=[retry]) if retry else ApiResult(error=self._named(envelope))
         try:
             goods = reader.goods_list(envelope, call.operation)
             result = self._read_goods(call, goods)
@@ -80,6 +72,15 @@ class PddClient:
             return result
         except (reader.Malformed, KeyError, TypeError, ValueError) as exc:
             return ApiResult(error=ApiError(ErrorKind.MALFORMED, "fields", str(exc)[:300]))
+
+    def _malformed_retry(self, call: ApiCall, error: ApiError) -> ApiCall | None:
+        """Ask again after an unreadable answer to a goods_sign lookup (a cut-off transfer, most
+        likely): a goods_sign has no page to fall back to, the page URL needs DDK's goods_id."""
+        tries = int(call.context.get("malformed_retries", 0))
+        if error.kind is not ErrorKind.MALFORMED or not call.item_ids or tries >= MALFORMED_RETRIES:
+            return None
+        again = self.requests.resign(call)
+        return replace(again, context={**again.context, "malformed_retries": tries + 1})
 
     def _named(self, error: ApiError) -> ApiError:
         if error.setting is None:

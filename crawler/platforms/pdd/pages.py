@@ -18,8 +18,10 @@ from parsel import Selector
 
 from crawler.items import Availability
 from crawler.normalize.money import MoneyError, coerce_amount
-from crawler.platforms.base import Answer, PageResult, PageTarget, Record
+from crawler.platforms.base import Answer, PageResult, PageTarget, Record, Watch
+from crawler.platforms.blocked import blocked_reason
 from crawler.platforms.cn_text import count_from_text, coupon_from_text
+from crawler.platforms.pdd.api import GOODS_PAGE, PLATFORM, goods_id_from_url
 from crawler.platforms.pdd.reader import CURRENCY, LOCALE, RATING_SCALE
 
 STATE_MARK = "window.rawData"
@@ -130,6 +132,9 @@ class PddGoodsPage:
 
 def read_page(target: PageTarget, answer: Answer) -> PageResult:
     """A fetched PDD goods page → one record, or why there is none."""
+    blocked = blocked_reason(answer)
+    if blocked:
+        return PageResult(blocked=blocked)
     if answer.status == 404:
         return PageResult(not_found=True)
     if answer.status != 200:
@@ -146,3 +151,41 @@ def read_page(target: PageTarget, answer: Answer) -> PageResult:
     except (MoneyError, ValueError, KeyError, TypeError) as exc:
         return PageResult(problems=[f"page:unreadable {str(exc)[:200]}"])
     return PageResult(records=[record])
+
+
+class NoProductPage(LookupError):
+    """A goods_sign alone leads to no page: the page URL needs DDK's numeric goods_id."""
+
+
+class PddPageReader:
+    """The framework's ``PageReader`` for PDD goods pages (no search page: DDK searches)."""
+
+    ready_selector = ".goods-price .price-num"
+    """PDD pages are server-rendered (``window.rawData``): nothing to wait for."""
+
+    def __init__(self, site_base: str) -> None:
+        self.site_base = site_base.rstrip("/")
+
+    def page_url(self, goods_id: str) -> str:
+        return f"{self.site_base}{GOODS_PAGE}{goods_id}"
+
+    def targets_for(self, watch: Watch) -> list[PageTarget]:
+        """Pages of the watch's URLs and numeric goods_ids; its goods_signs need DDK."""
+        urls = list(watch.urls) + [self.page_url(i) for i in watch.item_ids if i.isdigit()]
+        return [
+            PageTarget(platform=PLATFORM, url=url, item_id=goods_id_from_url(url) or "")
+            for url in dict.fromkeys(urls)
+        ]
+
+    def target_for(
+        self, item_id: str, known: tuple[Record, ...] = (), site: str | None = None
+    ) -> PageTarget:
+        url = next((str(r["url"]) for r in known if r.get("url")), None)
+        if url is None and item_id.isdigit():
+            url = self.page_url(item_id)
+        if url is None:
+            raise NoProductPage(f"pdd: no page URL for goods_sign {item_id} (needs goods_id)")
+        return PageTarget(platform=PLATFORM, url=url, item_id=item_id, known=known)
+
+    def read(self, target: PageTarget, answer: Answer) -> PageResult:
+        return read_page(target, answer)

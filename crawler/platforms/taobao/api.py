@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlparse
 
 from pydantic import SecretStr
 
@@ -49,6 +50,15 @@ ITEM_FIELDS = (
 SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
 BEIJING = timezone(timedelta(hours=8))
 FORM_TYPE = "application/x-www-form-urlencoded;charset=utf-8"
+
+
+_NUM_IID = re.compile(r"^\d{5,20}$")
+
+
+def item_id_from_url(url: str) -> str | None:
+    """``…/item.htm?id=560000000000`` (also Tmall's ``detail.htm``) → ``560000000000``."""
+    values = parse_qs(urlparse(url).query).get("id", [])
+    return values[0] if values and _NUM_IID.match(values[0]) else None
 
 
 def base_string(params: Mapping[str, str]) -> str:
@@ -168,6 +178,19 @@ class TopRequests:
             item_ids=tuple(item_ids),
             purpose=purpose,
             context=dict(context or {}),
+        )
+
+    def resign(self, call: ApiCall) -> ApiCall:
+        """The same call with a fresh timestamp and signature (TOP allows ±10 minutes of skew)."""
+        query = dict(parse_qsl(urlparse(call.url).query))
+        business = dict(parse_qsl((call.body or b"").decode("utf-8")))
+        return self.call(
+            call.operation,
+            business,
+            item_ids=call.item_ids,
+            purpose=call.purpose,
+            session="session" in query,
+            context=call.context,
         )
 
     def detail_calls(self, item_ids: Iterable[str]) -> list[ApiCall]:

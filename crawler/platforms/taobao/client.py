@@ -8,12 +8,10 @@ has every SKU. Keyword watches search with ``taobao.tbk.dg.material.optional`` p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 from crawler.platforms.base import (
     Answer,
@@ -32,15 +30,8 @@ from crawler.platforms.taobao.api import (
     SEARCH,
     TopRequests,
     TopSettings,
+    item_id_from_url,
 )
-
-_NUM_IID = re.compile(r"^\d{5,20}$")
-
-
-def item_id_from_url(url: str) -> str | None:
-    """``…/item.htm?id=560000000000`` (also Tmall's ``detail.htm``) → ``560000000000``."""
-    values = parse_qs(urlparse(url).query).get("id", [])
-    return values[0] if values and _NUM_IID.match(values[0]) else None
 
 
 class TaobaoClient:
@@ -67,6 +58,9 @@ class TaobaoClient:
 
     def page_url(self, item_id: str) -> str:
         return self.requests.page_url(item_id)
+
+    def resign(self, call: ApiCall) -> ApiCall:
+        return self.requests.resign(call)
 
     def page_target(
         self, item_id: str, known: Iterable[Record] = (), missing: Iterable[str] = ()
@@ -113,10 +107,10 @@ class TaobaoClient:
             if self.settings.session is not None:
                 result.follow_up.append(self.requests.item_call(num_iid, rec))
                 continue
+            # Without session the SKUs are unknown: the page gives every SKU with all its fields.
+            # (The item-level record is not passed as ``known``: its price is the lowest SKU's.)
             record = reader.item_level_record(rec, self.page_url(num_iid))
-            result.incomplete.append(
-                self.page_target(num_iid, [record], reader.missing_fields(record))
-            )
+            result.incomplete.append(self.page_target(num_iid, (), reader.missing_fields(record)))
         return result
 
     def _read_item(self, call: ApiCall, envelope: Mapping[str, Any]) -> ApiResult:

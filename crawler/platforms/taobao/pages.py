@@ -23,8 +23,10 @@ from parsel import Selector
 
 from crawler.items import Availability
 from crawler.normalize.money import MoneyError, coerce_amount
-from crawler.platforms.base import Answer, PageResult, PageTarget, Record
+from crawler.platforms.base import Answer, PageResult, PageTarget, Record, Watch
+from crawler.platforms.blocked import blocked_reason
 from crawler.platforms.cn_text import count_from_text, coupon_from_text, postage_from_text
+from crawler.platforms.taobao.api import ITEM_PAGE, PLATFORM, item_id_from_url
 from crawler.platforms.taobao.reader import CURRENCY, LOCALE, VARIANT_KEYS
 
 STATE_MARK = "window.__INITIAL_STATE__"
@@ -195,7 +197,10 @@ def dom_sku(li: Selector, labels: list[str]) -> Record:
 
 
 def read_page(target: PageTarget, answer: Answer) -> PageResult:
-    """A fetched Taobao page → records, or why there are none (gone, needs a browser, …)."""
+    """A fetched Taobao page → records, or why there are none (blocked, gone, needs a browser)."""
+    blocked = blocked_reason(answer)
+    if blocked:
+        return PageResult(blocked=blocked)
     if answer.status == 404:
         return PageResult(not_found=True)
     if answer.status != 200:
@@ -210,10 +215,32 @@ def read_page(target: PageTarget, answer: Answer) -> PageResult:
         return PageResult(problems=[f"page:unreadable {str(exc)[:200]}"])
     if records is None:  # the JS-only layout: prices appear after the page's script ran
         return PageResult(needs_browser=True)
-    return PageResult(records=only_asked(records, target))
+    return PageResult(records=records)
 
 
-def only_asked(records: list[Record], target: PageTarget) -> list[Record]:
-    """The SKUs the API left incomplete, when it named them (the others it already gave)."""
-    asked = {k["variant_id"] for k in target.known if k.get("variant_id") is not None}
-    return [r for r in records if r["variant_id"] in asked] if asked else records
+class TaobaoPageReader:
+    """The framework's ``PageReader`` for Taobao item pages (no search page: TOP searches)."""
+
+    ready_selector = 'body[data-price-ready="1"]'
+    """What the JS-only layout sets once its script filled in the SKU prices."""
+
+    def __init__(self, site_base: str) -> None:
+        self.site_base = site_base.rstrip("/")
+
+    def page_url(self, item_id: str) -> str:
+        return f"{self.site_base}{ITEM_PAGE}{item_id}"
+
+    def targets_for(self, watch: Watch) -> list[PageTarget]:
+        """Item pages of the watch's ids and URLs (keywords need TOP search: none here)."""
+        ids = [*watch.item_ids, *filter(None, map(item_id_from_url, watch.urls))]
+        return [self.target_for(i) for i in dict.fromkeys(i.strip() for i in ids if i.strip())]
+
+    def target_for(
+        self, item_id: str, known: tuple[Record, ...] = (), site: str | None = None
+    ) -> PageTarget:
+        return PageTarget(
+            platform=PLATFORM, url=self.page_url(item_id), item_id=item_id, known=known
+        )
+
+    def read(self, target: PageTarget, answer: Answer) -> PageResult:
+        return read_page(target, answer)
