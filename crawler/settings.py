@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 BOT_NAME = "pricewatch"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+SPIDER_LOADER_WARN_ONLY = True  # a spider module being written must not stop the others
 USER_AGENT = "pricewatch/0.1 (+price monitoring; contact: see robots policy)"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -73,6 +73,8 @@ def validate_listing(listing: object, limits: Limits) -> list[str]:
         raise Rejected("not_a_listing", None, f"got {type(listing).__name__}")
     _identity(listing)
     _url(listing)
+    if is_delisted_marker(listing):
+        return []  # the platform says the item is gone: nothing else to check
     _title(listing)
     warnings = _money(listing, limits)
     if listing.fetched_at is not None and not isinstance(listing.fetched_at, datetime):
@@ -80,6 +82,12 @@ def validate_listing(listing: object, limits: Limits) -> list[str]:
     if isinstance(listing.fetched_at, datetime) and listing.fetched_at.tzinfo is None:
         warnings.append("fetched_at:naive_assumed_utc")
     return warnings
+
+
+def is_delisted_marker(listing: Listing) -> bool:
+    """A "this item is gone" record without an offer (a spider's NOT_FOUND / 404 answer): no
+    title, price or currency to check; the index keeps the listing's last known values."""
+    return listing.delisted and listing.price is None and not listing.title
 
 
 def _text(value: object, field: str) -> str:

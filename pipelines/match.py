@@ -59,6 +59,8 @@ class MatchPipeline:
         self.stats.set_value("pricewatch/match/groups_loaded", loaded)
 
     def process_item(self, item: Any) -> Any:
+        if item.delisted and not item.title:  # a "gone" marker: the stored group stays
+            return item
         assignment = self.matcher.match(item)
         item.product_group_id = assignment.group_id
         item.match_method = assignment.method

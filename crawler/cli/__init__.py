@@ -25,10 +25,10 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from crawler.cli import alerts, demo, es, fixtures, matches, schedule, search, web
+    from crawler.cli import alerts, crawl, demo, es, fixtures, matches, schedule, search, web
 
     for group in (es.es, demo.demo, matches.matches, *search.COMMANDS, *schedule.COMMANDS,
-                  *alerts.COMMANDS, web.web, fixtures.fixtures):
+                  *alerts.COMMANDS, web.web, fixtures.fixtures, *crawl.COMMANDS):
         cli.add_command(group)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.items import Listing, Source, make_listing_id
+from crawler.items import Availability, Listing, Source, make_listing_id
 from crawler.platforms.base import Record
 
 LISTING_FIELDS = frozenset(f.name for f in dataclasses.fields(Listing))
@@ -100,8 +100,10 @@ def disagreements(platform: str, api: Record, page: Record) -> list[Disagreement
 
 
 def delisted_record(item_id: str, url: str, variant_id: str | None = None) -> Record:
-    """A record saying the item is gone (the index keeps its other, last known values)."""
-    return {"item_id": item_id, "variant_id": variant_id, "url": url, "delisted": True}
+    """A record saying the item is gone (the index keeps its other, last known values; a gone
+    item cannot be ordered, so it is out of stock)."""
+    return {"item_id": item_id, "variant_id": variant_id, "url": url, "delisted": True,
+            "availability": Availability.OUT_OF_STOCK}
 
 
 def match_page_record(api: Record, page_records: dict[tuple[str, str | None], Record]

@@ -29,7 +29,7 @@ from crawler.normalize.money import (
 )
 from crawler.normalize.titles import clean_title
 from crawler.normalize.variants import fold_text, normalize_variant_attributes, variants_from_title
-from crawler.validate import Rejected
+from crawler.validate import Rejected, is_delisted_marker
 
 #: Extracted money field → its normalized ``*_minor`` field.
 MINOR_FIELDS = {
@@ -51,9 +51,10 @@ class NormalizeContext:
 
 def normalize_listing(listing: Listing, ctx: NormalizeContext) -> Listing:
     """Fill the normalized fields of ``listing`` (in place) and return it."""
-    _money(listing)
-    _effective_price(listing)
-    _convert(listing, ctx)
+    if not is_delisted_marker(listing):  # a "gone" marker carries no money to normalize
+        _money(listing)
+        _effective_price(listing)
+        _convert(listing, ctx)
     _availability(listing)
     _identity(listing)
     _text(listing)
