@@ -50,7 +50,8 @@ def table(stats: Mapping[str, Mapping[str, Any]], title: str) -> Table:
         row = counts(platform, one)
         for key, value in row.items():
             totals[key] += value
-        state = "" if one.get("finish_reason") in (None, "finished") else f" ({one['finish_reason']})"
+        reason = one.get("finish_reason")
+        state = "" if reason in (None, "finished") else f" ({reason})"
         out.add_row(escape(platform + state), *(str(row[c]) for c in COLUMNS))
     if len(stats) > 1:
         out.add_row("total", *(str(totals[c]) for c in COLUMNS), style="bold")
