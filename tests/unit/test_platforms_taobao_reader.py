@@ -44,7 +44,7 @@ SKU_FIELDS = [
 PRICE_FIELDS = ["price_minor", "list_price_minor"]
 
 
-def client_for(case: Case, session: bool = True) -> TaobaoClient:
+def client_for(case: Case, session: bool = True, complete: bool = True) -> TaobaoClient:
     rows = [r for rs in case.output.get("items", {}).values() for r in rs]
     rows += case.output.get("records", [])
     base = rows[0]["url"].split("/item.htm")[0] if rows else "http://127.0.0.1:1/taobao"
@@ -55,13 +55,14 @@ def client_for(case: Case, session: bool = True) -> TaobaoClient:
         adzone_id="1",
         api_base=base,
         site_base=base,
+        complete_from_page=complete,
     )
     return TaobaoClient(settings)
 
 
-def read(name: str, session: bool = True) -> ApiResult:
+def read(name: str, session: bool = True, complete: bool = True) -> ApiResult:
     case = CASES[name]
-    return client_for(case, session).read_api(case.call(), case.answer)
+    return client_for(case, session, complete).read_api(case.call(), case.answer)
 
 
 def sku_records(name: str) -> dict[tuple[str, str | None], Record]:
@@ -100,8 +101,19 @@ def test_item_get_price_where_top_determines_it(name: str, field: str) -> None:
 
 
 @pytest.mark.parametrize("name", ITEM_CASES)
-def test_skus_without_a_price_go_to_the_page(name: str) -> None:
+def test_every_item_goes_to_its_page_for_the_review_count(name: str) -> None:
     result = read(name)
+    (target,) = result.incomplete
+    assert result.records == [] and "review_count" in target.missing_fields
+    assert len(target.known) == len(CASES[name].output["records"])
+    assert ("price" in target.missing_fields) == (
+        not all(CASES[name].output["price_known"].values())
+    )
+
+
+@pytest.mark.parametrize("name", ITEM_CASES)
+def test_skus_without_a_price_go_to_the_page(name: str) -> None:
+    result = read(name, complete=False)
     known = CASES[name].output["price_known"]
     waiting = {r["variant_id"] for t in result.incomplete for r in t.known}
     assert {r["variant_id"] for r in result.records} == {v for v, k in known.items() if k}

@@ -102,6 +102,9 @@ class TopSettings:
     search_page_size: int = SEARCH_MAX_PAGE_SIZE
     max_search_pages: int = 50
     """Stop a keyword search after this many pages (a runaway query costs quota)."""
+    complete_from_page: bool = True
+    """Read every item's page for what TOP never says (the review count), not only for the SKU
+    prices TOP cannot tell; False saves one page per item whose SKU prices TOP settles."""
     setting_names: Mapping[str, str] = field(default_factory=dict)
     """Credential name → what a person should check (env variable name) in error messages."""
 

@@ -121,7 +121,8 @@ class TaobaoClient:
         tbk = call.context.get("tbk") or {}
         records = reader.sku_records(tbk, item, self.page_url(num_iid))
         result = ApiResult()
-        gaps = {id(r): reader.missing_fields(r) for r in records}
+        page_only = reader.PAGE_ONLY_FIELDS if self.settings.complete_from_page else ()
+        gaps = {id(r): reader.missing_fields(r, page_only) for r in records}
         result.records = [r for r in records if not gaps[id(r)]]
         partial = [r for r in records if gaps[id(r)]]
         if partial:

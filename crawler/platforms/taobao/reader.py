@@ -186,12 +186,17 @@ def sku_records(tbk: Mapping[str, Any], item: Mapping[str, Any], url: str) -> li
     return [sku_record(common, sku, lowest, len(skus) == 1) for sku in skus]
 
 
-def missing_fields(record: Record) -> tuple[str, ...]:
+#: Facts only the item page shows (TOP has no review count).
+PAGE_ONLY_FIELDS = ("review_count",)
+
+
+def missing_fields(record: Record, page_only: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The fields this record lacks that the product page has (empty: the record is complete).
 
     A record without a ``variant_id`` key is item-level (TBK only): the page splits it into SKUs.
+    ``page_only`` names fields TOP never gives that the caller wants anyway.
     """
-    gaps = [name for name in ("price", "shipping") if record.get(name) is None]
+    gaps = [name for name in ("price", "shipping", *page_only) if record.get(name) is None]
     if record.get("price") is None:
         gaps.append("list_price")
     if "variant_id" not in record:

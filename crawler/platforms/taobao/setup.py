@@ -27,6 +27,7 @@ OPTIONS: dict[str, Any] = {
     "search_page_size": 100,
     "max_search_pages": 50,
     "adzone_id": None,
+    "complete_from_page": True,
 }
 
 
@@ -55,6 +56,7 @@ def top_settings(settings: PlatformSettings) -> TopSettings:
         sign_method=str(opts["sign_method"]),
         search_page_size=int(opts["search_page_size"]),
         max_search_pages=int(opts["max_search_pages"]),
+        complete_from_page=bool(opts["complete_from_page"]),
         setting_names={name: settings.setting(name) for name in settings.credential_envs},
     )
 
