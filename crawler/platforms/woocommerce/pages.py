@@ -166,8 +166,10 @@ class WooPageReader:
 
     def targets_for(self, watch: Watch) -> list[PageTarget]:
         targets = [product_target(PLATFORM, url) for url in watch.urls]
-        if watch.item_ids or not watch.urls or any(not k.strip() for k in watch.keywords):
-            # ids and keywords have no page of their own: the sitemap lists every product
+        whole = not (watch.urls or watch.keywords) or any(not k.strip() for k in watch.keywords)
+        if watch.item_ids or whole:
+            # ids have no page URL of their own: the sitemap lists every product (the shop has
+            # no product search page, so a keyword watch needs the Store API)
             targets.append(sitemap_target(PLATFORM, f"{self.site_base}/wp-sitemap.xml"))
         return targets
 
