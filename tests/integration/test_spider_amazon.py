@@ -3,7 +3,8 @@ subprocess), real pipelines, the real Elasticsearch node; compared field by fiel
 
 Scenarios (issue 4, "Done when"): faults off; the API switched off (credentials revoked); 20 %
 API faults (429, 5xx, cut-off JSON, slow); a wrong client secret; keyword discovery ("phone");
-a listing added by ``/_control/step`` found on the next run. The marketplace runs with
+a listing added by ``/_control/step`` found on the next run (and a removed one delisted); item
+faults (no price in the API, a page disagreeing with the API, CAPTCHA pages). The marketplace runs with
 ``quota_scale`` 50 and the platform is told the same (``options.quota_scale``), so the documented
 rates (getItemOffersBatch 0.1/s) are scaled alike on both sides.
 """
@@ -261,3 +262,30 @@ def test_after_steps_new_listings_are_discovered_and_gone_ones_delisted(
     docs = indexed(es, es_names)
     assert all(docs[lid]["delisted"] is True for lid in gone & set(before))
     assert run.stat("delisted") >= len(gone & set(before))
+
+
+def test_item_faults_pages_complete_reconcile_and_survive_captchas(
+    fresh_marketplace: Callable[..., MarketplaceProcess], crawl: Callable[..., Run],
+    es: Elasticsearch, es_names: IndexNames,
+) -> None:
+    mp = fresh_marketplace(size=160, quota_scale=SCALE)
+    mp.set_faults(amazon={"missing_fields": 0.2, "disagree": 0.2, "blocked_200": 0.02})
+    run = crawl(mp)
+    truth, docs = truth_of(mp), indexed(es, es_names)
+    live = [r for r in truth if not r["delisted"]]
+    missing = [r for r in live if "missing_fields" in r.get("_faults", [])]
+    disagree = [r for r in live if "disagree" in r.get("_faults", [])
+                and "missing_fields" not in r.get("_faults", []) and r["price_minor"]]
+    print(f"item faults: {len(missing)} without API price, {len(disagree)} disagreeing, "
+          f"blocked {run.stat('blocked')}, disagreements {run.stat('disagreement/price')}")
+    assert missing and disagree and run.stat("blocked") > 0
+    # The API's price wins; a disagreeing page only lowers the confidence and is recorded.
+    clean = [r for r in live if not ({"missing_fields", "disagree"} <= set(r.get("_faults", [])))]
+    issue = accuracy(clean, docs, ISSUE_FIELDS)
+    assert issue.missing == [] and issue.share >= 0.995, str(issue)
+    assert run.stat("disagreement/price") == len(disagree)
+    for row in disagree:
+        assert docs[row["listing_id"]]["confidence"] == 0.5
+        assert "disagreement:price" in docs[row["listing_id"]]["warnings"]
+    recorded = {d["listing_id"] for d in run.stats["pricewatch/amazon/disagreements"]}
+    assert recorded == {r["listing_id"] for r in disagree}
