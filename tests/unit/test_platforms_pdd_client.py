@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 from pydantic import SecretStr
@@ -63,7 +64,38 @@ def test_calls_for() -> None:
     assert [c.operation for c in calls] == [DETAIL, SEARCH]
     batch = client().calls_for(Watch("pdd", item_ids=("Y91_J", "Y92_J")))
     assert [c.operation for c in batch] == [SEARCH] and batch[0].item_ids == ("Y91_J", "Y92_J")
-    assert client().calls_for(Watch("pdd", urls=("https://x/goods.html?goods_id=1",))) == []
+
+
+def test_urls_and_goods_ids_are_searched_by_link() -> None:
+    url = "https://mobile.yangkeduo.com/goods.html?goods_id=3000000011"
+    calls = client().calls_for(
+        Watch("pdd", item_ids=("3000000012",), urls=(url, "https://x/other.html"))
+    )
+    assert [(c.operation, c.item_ids) for c in calls] == [
+        (SEARCH, ("3000000011",)),
+        (SEARCH, ("3000000012",)),
+    ]
+    sent = dict(p.split("=", 1) for p in calls[0].body.decode().split("&"))
+    assert unquote_plus(sent["keyword"]) == url
+    assert calls[1].context["link"] == f"{BASE}/goods.html?goods_id=3000000012"
+
+
+def test_a_link_search_that_finds_nothing_sends_the_url_to_its_page() -> None:
+    c = client()
+    call = c.requests.link_call(f"{BASE}/goods.html?goods_id=3000000011")
+    assert call is not None
+    result = c.read_api(call, search_answer([], 0))
+    assert result.not_found == [] and result.records == []
+    (target,) = result.incomplete
+    assert (target.url, target.item_id, target.known) == (call.context["link"], "3000000011", ())
+
+
+def test_a_link_search_keeps_only_the_goods_of_that_id() -> None:
+    c = client()
+    call = c.requests.link_call(f"{BASE}/goods.html?goods_id=3000000002")
+    assert call is not None
+    result = c.read_api(call, search_answer([1, 2, 3], 3))
+    assert [t.item_id for t in result.incomplete] == ["Y92_J"] and result.not_found == []
 
 
 def test_search_pages_carry_the_first_list_id() -> None:

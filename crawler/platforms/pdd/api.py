@@ -163,6 +163,16 @@ class PddRequests:
         }
         return self.call(SEARCH, business, item_ids=signs, context={"batch": True})
 
+    def link_call(self, url: str) -> ApiCall | None:
+        """A search by the goods link (§3.3 ``keyword``): how DDK finds a goods a URL names.
+        ``item_ids`` holds the URL's goods_id, so a fallback can reach its page."""
+        goods_id = goods_id_from_url(url)
+        if goods_id is None:
+            return None
+        business = {"keyword": url, "page": "1", "page_size": "10"}
+        context = {"link": url, "goods_id": goods_id}
+        return self.call(SEARCH, business, item_ids=[goods_id], context=context)
+
     def search_call(self, keyword: str, page: int = 1, list_id: str | None = None) -> ApiCall:
         """One page of ``pdd.ddk.goods.search`` for ``keyword`` (``list_id`` from page 1)."""
         size = self.settings.search_page_size

@@ -43,12 +43,15 @@ class PddClient:
 
     # --- calls -----------------------------------------------------------------------------
     def calls_for(self, watch: Watch) -> list[ApiCall]:
-        """Detail/batch calls for the watch's goods_signs, a search per keyword.
-
-        URLs hold the page's ``goods_id``, which DDK no longer takes: they are read as pages
-        (``PddPageReader.targets_for``).
-        """
-        calls = self.requests.detail_calls(watch.item_ids) if watch.item_ids else []
+        """Detail/batch calls for the watch's goods_signs, a search per keyword, and a search by
+        link per URL (§3.3: ``keyword`` takes a goods link; DDK no longer takes a goods_id)."""
+        signs = [i for i in watch.item_ids if not i.strip().isdigit()]
+        calls = self.requests.detail_calls(signs) if signs else []
+        links = [
+            *watch.urls,
+            *(self.page_url(i.strip()) for i in watch.item_ids if i.strip().isdigit()),
+        ]
+        calls += [c for url in dict.fromkeys(links) if (c := self.requests.link_call(url))]
         return calls + [self.requests.search_call(k) for k in watch.keywords if k.strip()]
 
     def page_url(self, goods_id: str) -> str:
@@ -66,6 +69,8 @@ class PddClient:
             return ApiResult(follow_up=[retry]) if retry else ApiResult(error=self._named(envelope))
         try:
             goods = reader.goods_list(envelope, call.operation)
+            if call.context.get("link"):
+                return self._read_link(call, goods)
             result = self._read_goods(call, goods)
             if call.purpose == "search" and call.operation == SEARCH:
                 result.follow_up += self._next_page(call, envelope, len(goods))
@@ -86,6 +91,17 @@ class PddClient:
         if error.setting is None:
             return error
         return replace(error, setting=self.settings.setting(error.setting))
+
+    def _read_link(self, call: ApiCall, goods: list[dict[str, Any]]) -> ApiResult:
+        """A search by link: the goods with that goods_id, else its page alone (never "not
+        found": a search that does not understand the link says nothing about the goods)."""
+        goods_id, url = str(call.context["goods_id"]), str(call.context["link"])
+        same = [g for g in goods if reader.goods_id(g) == goods_id]
+        if same:
+            return self._read_goods(replace(call, item_ids=()), same[:1])
+        missing = ("price", "list_price", *reader.PAGE_ONLY_FIELDS)
+        target = PageTarget(platform=PLATFORM, url=url, item_id=goods_id, missing_fields=missing)
+        return ApiResult(incomplete=[target])
 
     def _read_goods(self, call: ApiCall, goods: list[dict[str, Any]]) -> ApiResult:
         signs = [str(g["goods_sign"]) for g in goods]
