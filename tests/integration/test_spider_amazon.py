@@ -282,6 +282,7 @@ def test_item_faults_pages_complete_reconcile_and_survive_captchas(
     # The API's price wins; a disagreeing page only lowers the confidence and is recorded.
     clean = [r for r in live if not ({"missing_fields", "disagree"} <= set(r.get("_faults", [])))]
     issue = accuracy(clean, docs, ISSUE_FIELDS)
+    print(f"  issue fields (items not both priceless and disagreeing): {issue}")
     assert issue.missing == [] and issue.share >= 0.995, str(issue)
     assert run.stat("disagreement/price") == len(disagree)
     for row in disagree:
