@@ -15,7 +15,7 @@ import pytest
 
 from crawler.items import Availability
 from crawler.platforms.amazon.pages import AmazonPageReader, AmazonProductPage
-from crawler.platforms.base import Answer, PageTarget
+from crawler.platforms.base import Answer, PageTarget, Watch
 from tests.support.amazon_cases import load, names
 
 LISTING_CASES = [n for n in names("page-") if "price" in load(n).output]
@@ -169,3 +169,28 @@ def test_delivery_messages(message: str, attribute: str, expected: Decimal | Non
 def test_market_from_html_lang_when_the_url_does_not_say() -> None:
     page = AmazonProductPage("http://shop.test/item", '<html lang="ja-JP"><body></body></html>')
     assert page.market.currency == "JPY"
+
+
+def test_target_for_places_an_asin_in_its_market() -> None:
+    reader = AmazonPageReader("http://marketplace.test/amazon")
+    us = reader.target_for("B074PSYPXE")
+    jp = reader.target_for("B06UYLWJZU", site="amazon-jp")
+    assert (us.url, us.site) == ("http://marketplace.test/amazon/us/dp/B074PSYPXE", "amazon-us")
+    assert (jp.url, jp.site) == ("http://marketplace.test/amazon/jp/dp/B06UYLWJZU", "amazon-jp")
+    production = AmazonPageReader().target_for("B06UYLWJZU", site="amazon-jp")
+    assert production.url == "https://www.amazon.co.jp/dp/B06UYLWJZU"
+
+
+def test_target_for_keeps_what_the_api_knew() -> None:
+    known = ({"item_id": "B06UYLWJZU", "url": "http://x.test/amazon/jp/dp/B06UYLWJZU",
+              "gtin": "6900000009024"},)
+    target = AmazonPageReader().target_for("B06UYLWJZU", known)
+    assert target.known == known and target.url == known[0]["url"]
+
+
+def test_targets_for_a_watch_without_the_api() -> None:
+    reader = AmazonPageReader("http://marketplace.test/amazon")
+    watch = Watch("amazon", item_ids=("B074PSYPXE", "JP:B06UYLWJZU"), keywords=("phone",),
+                  urls=("https://www.amazon.co.jp/dp/B087QL7DNM",), site="amazon-us")
+    assert [t.url.rsplit("amazon", 1)[-1] for t in reader.targets_for(watch)] == [
+        "/us/dp/B074PSYPXE", "/jp/dp/B06UYLWJZU", "/jp/dp/B087QL7DNM"]

@@ -9,6 +9,7 @@ meta.json says which. Expected values come from the marketplace's truth, not fro
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +27,7 @@ from crawler.platforms.amazon.reader import (
     offers_record,
     variant_attributes,
 )
-from crawler.platforms.base import ApiCall, ApiResult, ErrorKind
+from crawler.platforms.base import Answer, ApiCall, ApiResult, ErrorKind
 from tests.support.amazon_cases import Case, load, names
 from tests.unit.test_platforms_amazon_auth import make_client
 
@@ -249,3 +250,32 @@ def test_promotions_other_than_coupons_are_not_coupons() -> None:
         {"promotionType": "DEAL", "promotionSavings": {"discount": {
             "type": "AMOUNT_OFF", "amountOff": {"amount": 5, "currencyCode": "USD"}}}}]}]}]}
     assert coupon(body, Decimal(50), "USD") is None
+
+
+def test_a_failed_batch_entry_sends_its_item_to_the_page_with_the_catalog_facts() -> None:
+    client = make_client(coupons=False)
+    place = market("US")
+    known = {"B074PSYPXE": ({"item_id": "B074PSYPXE", "gtin": "6900000011003"},),
+             "B05OA4IL1J": ({"item_id": "B05OA4IL1J", "gtin": "6900000001035"},)}
+    call = api.offers_batch(client.settings.endpoints, place, list(known), TOKEN,
+                            {"stage": "offers", "site": place.site, "known": known})
+    ok = load("api-offers-batch-us").answer.body
+    entry = next(e for e in json.loads(ok)["responses"]
+                 if e["request"]["Asin"] == "B05OA4IL1J")
+    throttled = {"status": {"statusCode": 429}, "request": {"Asin": "B074PSYPXE"},
+                 "body": {"errors": [{"code": "QuotaExceeded", "message": "quota"}]}}
+    body = json.dumps({"responses": [throttled, entry]}).encode()
+    result = client.read_api(call, Answer(call.url, 200, {}, body))
+    assert [r["item_id"] for r in result.records] == ["B05OA4IL1J"]
+    assert result.records[0]["gtin"] == "6900000001035"  # catalog facts merged with the offer
+    failed = next(t for t in result.incomplete if t.item_id == "B074PSYPXE")
+    assert failed.known == known["B074PSYPXE"] and "price" in failed.missing_fields
+
+
+def test_an_entry_missing_from_the_answer_is_not_lost() -> None:
+    client = make_client(coupons=False)
+    place = market("US")
+    call = api.offers_batch(client.settings.endpoints, place, ["B074PSYPXE"], TOKEN,
+                            {"stage": "offers", "site": place.site, "known": {}})
+    result = client.read_api(call, Answer(call.url, 200, {}, b'{"responses": []}'))
+    assert [t.item_id for t in result.incomplete] == ["B074PSYPXE"]
