@@ -71,6 +71,9 @@ class PageSide:
         elif result.needs_browser and not fetch.render and self.policy.render != "never":
             self.count("fallback/needs_browser")
             yield FetchPage(fetch.target, True, 0, 0.0, fetch.purpose)
+        elif result.needs_browser and fetch.render:
+            # Its script failed this time (a throttled or failed data call): render it again.
+            yield from self._retry(fetch, "not_ready", None)
         else:
             calmer = self.site_backoff.ok()
             if calmer is not None:
@@ -120,6 +123,9 @@ class PageSide:
         for record in fetch.target.known:
             warnings = [*record.get("warnings", []), f"page:{reason}"]
             yield from self.emit({**record, "warnings": warnings}, Source.API)
+        if not fetch.target.known and reason == "not_ready":
+            yield self._unreadable(fetch.target, Source.RENDERED,
+                                   [f"no price after {fetch.attempt + 1} renderings"])
 
     def _gone(self, target: PageTarget) -> Iterator[Action]:
         if target.kind != "product":

@@ -265,14 +265,17 @@ def test_throttled_page_waits_for_retry_after() -> None:
     assert stats["pricewatch/shop/retry/http_429"] == 1
 
 
-def test_page_without_price_is_rendered_then_rejected_if_still_empty() -> None:
+def test_page_without_price_is_rendered_again_then_rejected_if_still_empty() -> None:
     r, stats = router(reader=Reader({"js": PageResult(needs_browser=True,
-                                                      problems=["price empty"])}))
+                                                      problems=["price empty"])}), retries=1)
     (render,) = list(r.page_answer(fetch(), answer("js")))
     assert isinstance(render, FetchPage) and render.render
-    (reject,) = list(r.page_answer(render, answer("js")))
+    (again,) = list(r.page_answer(render, answer("js")))
+    assert isinstance(again, FetchPage) and again.render and again.attempt == 1
+    (reject,) = list(r.page_answer(again, answer("js")))
     assert isinstance(reject, Reject) and reject.reason == "page_unreadable"
     assert stats["pricewatch/shop/fallback/needs_browser"] == 1
+    assert stats["pricewatch/shop/retry/not_ready"] == 1
 
 
 def test_render_never_keeps_the_static_page() -> None:
