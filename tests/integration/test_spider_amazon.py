@@ -4,9 +4,9 @@ subprocess), real pipelines, the real Elasticsearch node; compared field by fiel
 Scenarios (issue 4, "Done when"): faults off; the API switched off (credentials revoked); 20 %
 API faults (429, 5xx, cut-off JSON, slow); a wrong client secret; keyword discovery ("phone");
 a listing added by ``/_control/step`` found on the next run (and a removed one delisted); item
-faults (no price in the API, a page disagreeing with the API, CAPTCHA pages). The marketplace runs with
-``quota_scale`` 50 and the platform is told the same (``options.quota_scale``), so the documented
-rates (getItemOffersBatch 0.1/s) are scaled alike on both sides.
+faults (no price in the API, a page disagreeing with the API, CAPTCHA pages). The marketplace
+runs with ``quota_scale`` 50 and the platform is told the same (``options.quota_scale``), so the
+documented rates (getItemOffersBatch 0.1/s) are scaled alike on both sides.
 """
 
 from __future__ import annotations
