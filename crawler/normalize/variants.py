@@ -115,13 +115,32 @@ def normalize_capacity(value: object) -> dict[str, str]:
         out = {"capacity": capacity_text(bundle.group(2), bundle.group(3)) or ""}
         out["ram"] = f"{int(bundle.group(1))}GB"
         return {k: v for k, v in out.items() if v}
-    found = {capacity_text(m.group(1), m.group(2)) for m in _CAPACITY.finditer(text)} - {None}
+    found = {capacity_text(m.group(1), m.group(2)) for m in _capacity_matches(text)} - {None}
     if len(found) == 1:
         return {"capacity": found.pop()}  # type: ignore[dict-item]
     other = _OTHER_CAPACITY.fullmatch(text.lower().replace(",", "").replace(" ", ""))
-    if other:  # 20,000 mAh → 20000mah; 1.5 L → 1.5l; 500 ml → 500ml
-        return {"capacity": f"{other.group(1)}{other.group(2)}"}
+    if other:  # 20,000 mAh → 20000mAh; 1.5 L → 1.5L; 500 ml → 500ml
+        return {"capacity": f"{other.group(1)}{UNIT_SPELLING[other.group(2)]}"}
     return {}
+
+
+#: How each non-storage capacity unit is written (SI spelling: mAh, Wh, L, ml, W).
+UNIT_SPELLING = {"mah": "mAh", "wh": "Wh", "ml": "ml", "毫升": "ml", "l": "L", "升": "L", "w": "W"}
+
+
+def _capacity_matches(text: str) -> list[re.Match[str]]:
+    """Storage sizes in ``text``. A bare ``G``/``T`` counts only when it touches the number and
+    ends the word (``256G``), so "11 T-Shirt" or "5 G network" are not capacities."""
+    found = []
+    for match in _CAPACITY.finditer(text):
+        unit = match.group(2)
+        if len(unit) == 1:
+            between = text[match.end(1):match.start(2)]
+            after = text[match.end():match.end() + 1]
+            if between or after == "-":
+                continue
+        found.append(match)
+    return found
 
 def normalize_color(value: object) -> str:
     """The English name of a colour we know, else the folded lower-case text."""
@@ -189,7 +208,7 @@ def variants_from_title(title: str) -> dict[str, str]:
         out.update(normalize_capacity(bundle.group(0)))
     else:
         storage = set()
-        for match in _CAPACITY.finditer(text):
+        for match in _capacity_matches(text):
             size = capacity_text(match.group(1), match.group(2))
             if size is None:
                 continue

@@ -37,6 +37,29 @@ VARIANTS_FROM_TITLES = [
 ]
 
 
+#: Found by the Amazon spider's crawl against the fixture truth.
+VARIANTS_BUGS_CAUGHT = [
+    ("Uniqlo Supima Cotton 11 T-Shirt, Black", {"color": "black"}),      # not 11TB
+    ("Anker PowerCore 20,000 mAh Power Bank", {}),                       # not storage
+    ("Xiaomi Kettle 1.7 L, White", {"color": "white"}),
+]
+
+CAPACITY_UNITS_SPELLED = [
+    ("20,000 mAh", "20000mAh"), ("10000mah", "10000mAh"), ("1.5 L", "1.5L"), ("1.7升", "1.7L"),
+    ("500 ml", "500ml"), ("100Wh", "100Wh"),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), VARIANTS_BUGS_CAUGHT, ids=repr)
+def test_variants_bugs_caught(title: str, expected: dict[str, str]) -> None:
+    assert variants_from_title(title) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), CAPACITY_UNITS_SPELLED, ids=repr)
+def test_other_capacity_units_keep_their_si_spelling(value: str, expected: str) -> None:
+    assert normalize_capacity(value) == {"capacity": expected}
+
+
 @pytest.mark.parametrize(("raw", "expected"), ATTRIBUTES_FROM_SHOPS, ids=repr)
 def test_attributes_from_shops(raw: dict[str, str], expected: dict[str, str]) -> None:
     assert normalize_variant_attributes(raw) == expected
