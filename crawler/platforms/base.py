@@ -86,8 +86,9 @@ class ApiCall:
     """e.g. ``jd.union.open.goods.promotiongoodsinfo.query``, ``getItemOffersBatch``."""
     method: str
     url: str
-    body: bytes | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    # Bodies and headers carry secrets (LWA client secret, access tokens): never in a repr/log.
+    body: bytes | None = field(default=None, repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     item_ids: tuple[str, ...] = ()
     """The items this call asks about (so a missing one can be reported not found)."""
     purpose: str = "detail"
