@@ -104,7 +104,8 @@ class Answer:
     url: str
     status: int
     headers: Mapping[str, str]
-    body: bytes
+    body: bytes = field(repr=False)
+    """May hold an access token (LWA answers): kept out of the repr."""
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
