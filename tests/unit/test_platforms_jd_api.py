@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 import pytest
 from pydantic import SecretStr
 
+from crawler.config import ConfigError
 from crawler.platforms.base import MissingCredential, PlatformSettings, Watch
 from crawler.platforms.jd.api import (
     MAX_PROMOTION_SKUS,
@@ -221,3 +222,10 @@ def test_search_page_two_asks_for_nothing_more() -> None:
     case = API_CASES["api-goods-query-search"]
     call = client().search_call("手机", 2)
     assert client().read_api(call, case.answer).follow_up == []
+
+
+@pytest.mark.parametrize(("options", "message"), [({"goods_qeury": True}, "unknown option"),
+                                                  ({"query_page_size": 31}, "1..30")])
+def test_bad_options_name_the_key(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        client(**options)

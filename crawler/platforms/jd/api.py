@@ -23,6 +23,7 @@ from math import ceil
 from typing import Any
 from urllib.parse import urlencode
 
+from crawler.config import ConfigError
 from crawler.platforms.base import (
     Answer,
     ApiCall,
@@ -42,6 +43,7 @@ PROMOTION = "jd.union.open.goods.promotiongoodsinfo.query"
 QUERY = "jd.union.open.goods.query"
 MAX_PROMOTION_SKUS = 100
 MAX_QUERY_PAGE_SIZE = 30
+OPTIONS = {"goods_query", "query_page_size", "complete_from_page"}
 #: Fields only the product page has: every JD record waits for its page.
 PAGE_ONLY = ("availability", "model", "variant_attributes")
 
@@ -84,10 +86,16 @@ class JdClient:
         self.gateway = f"{settings.api_base}/routerjson"
         self.site_base = settings.site_base
         options = settings.options
+        unknown = sorted(set(options) - OPTIONS)
+        if unknown:
+            raise ConfigError(f"platforms.jd.options: unknown option(s) {', '.join(unknown)} "
+                              f"(known: {', '.join(sorted(OPTIONS))})")
         self.goods_query = bool(options.get("goods_query", True))
         self.complete_from_page = bool(options.get("complete_from_page", True))
-        self.page_size = min(int(options.get("query_page_size", MAX_QUERY_PAGE_SIZE)),
-                             MAX_QUERY_PAGE_SIZE)
+        self.page_size = int(options.get("query_page_size", MAX_QUERY_PAGE_SIZE))
+        if not 1 <= self.page_size <= MAX_QUERY_PAGE_SIZE:
+            raise ConfigError("platforms.jd.options.query_page_size must be "
+                              f"1..{MAX_QUERY_PAGE_SIZE}")
         self.clock = clock or (lambda: datetime.now(UTC))
 
     # --- building ---------------------------------------------------------------------------
