@@ -79,9 +79,16 @@ def test_every_goods_goes_to_its_page_for_what_ddk_lacks(name: str) -> None:
         assert target.known[0].get("gtin") is None  # PDD has no GTIN anywhere
 
 
-@pytest.mark.parametrize("name", ["api-detail", "api-batch", "api-detail-unknown"])
+@pytest.mark.parametrize("name", ["api-detail", "api-detail-unknown"])
 def test_unknown_goods_signs_are_not_found(name: str) -> None:
     assert read(name).not_found == CASES[name].output["not_found"]
+
+
+def test_a_goods_a_batch_leaves_out_is_asked_again_alone() -> None:
+    result = read("api-batch")
+    assert result.not_found == []
+    asked = [(c.operation, c.item_ids) for c in result.follow_up]
+    assert asked == [(DETAIL, (sign,)) for sign in CASES["api-batch"].output["not_found"]]
 
 
 def test_missing_prices() -> None:

@@ -23,7 +23,7 @@ from crawler.platforms.base import (
     Watch,
 )
 from crawler.platforms.pdd import reader
-from crawler.platforms.pdd.api import PLATFORM, SEARCH, PddRequests, PddSettings
+from crawler.platforms.pdd.api import DETAIL, PLATFORM, SEARCH, PddRequests, PddSettings
 
 MALFORMED_RETRIES = 2
 
@@ -105,8 +105,16 @@ class PddClient:
 
     def _read_goods(self, call: ApiCall, goods: list[dict[str, Any]]) -> ApiResult:
         signs = [str(g["goods_sign"]) for g in goods]
-        # Fixture and [U]: an unknown goods_sign is simply absent (empty goods_details).
-        result = ApiResult(not_found=[s for s in call.item_ids if s not in signs])
+        absent = [s for s in call.item_ids if s not in signs]
+        result = ApiResult()
+        if call.context.get("batch"):
+            # A batch that leaves a goods out is asked again with goods.detail, which decides
+            # alone: a "not found" then concerns one goods, never the rest of a batch.
+            result.follow_up = [
+                self.requests.call(DETAIL, {"goods_sign": s}, item_ids=[s]) for s in absent
+            ]
+        else:  # fixture and [U]: an unknown goods_sign gets an empty goods_details
+            result.not_found = absent
         for sign, g in zip(signs, goods, strict=True):
             if sign in self._seen:
                 continue
