@@ -137,7 +137,7 @@ def _capacity_matches(text: str) -> list[re.Match[str]]:
         if len(unit) == 1:
             between = text[match.end(1):match.start(2)]
             after = text[match.end():match.end() + 1]
-            if between or after == "-":
+            if between or after in ("-", "恤"):  # T-Shirt, T恤: a garment, not terabytes
                 continue
         found.append(match)
     return found

@@ -40,6 +40,7 @@ VARIANTS_FROM_TITLES = [
 #: Found by the Amazon spider's crawl against the fixture truth.
 VARIANTS_BUGS_CAUGHT = [
     ("Uniqlo Supima Cotton 11 T-Shirt, Black", {"color": "black"}),      # not 11TB
+    ("优衣库 14 T恤 黑色", {"color": "black"}), ("优衣库14T恤 黑色", {"color": "black"}),
     ("Anker PowerCore 20,000 mAh Power Bank", {}),                       # not storage
     ("Xiaomi Kettle 1.7 L, White", {"color": "white"}),
 ]
