@@ -72,13 +72,23 @@ def schema_org(rec: Recorder) -> None:
             {"records": [], "blocked": True},
             f"fault {fault}",
         )
+    gone = f"{BASE}/schema_org/products/gone-99999.html"
+    answer = rec.get("/schema_org/products/gone-99999.html")
     rec.save(
         "schema_org",
         "page-not-found",
-        {"url": f"{BASE}/schema_org/products/gone-99999.html", "item_id": "", "kind": "product"},
-        rec.get("/schema_org/products/gone-99999.html"),
+        {"url": gone, "item_id": "NW-099999", "kind": "product"},
+        answer,
         {"records": [], "not_found": True},
-        "an unknown product slug: HTTP 404",
+        "a known item's page answers HTTP 404: delisted",
+    )
+    rec.save(
+        "schema_org",
+        "page-not-found-url-only",
+        {"url": gone, "item_id": "", "kind": "product"},
+        answer,
+        {"records": [], "problems": ["page:gone HTTP 404"]},
+        "a URL-only page answers HTTP 404: which item it was is unknown, so a problem",
     )
     _sitemaps(rec, "schema_org", "/schema_org")
 

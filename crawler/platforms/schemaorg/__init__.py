@@ -28,7 +28,12 @@ from crawler.platforms.schemaorg.prices import (
     parse_shipping,
     structured_amount,
 )
-from crawler.platforms.schemaorg.reader import SchemaOrgPageReader, answer_html, page_result
+from crawler.platforms.schemaorg.reader import (
+    SchemaOrgPageReader,
+    answer_html,
+    gone,
+    page_result,
+)
 from crawler.platforms.schemaorg.texts import read_rating, read_review_count, read_stock
 
 __all__ = [
@@ -39,6 +44,7 @@ __all__ = [
     "ProductPage",
     "SchemaOrgPageReader",
     "answer_html",
+    "gone",
     "page_result",
     "parse_coupon",
     "parse_locale",

@@ -38,7 +38,7 @@ class SchemaOrgPageReader:
 
     def read(self, target: PageTarget, answer: Answer) -> PageResult:
         if answer.status in GONE_STATUSES:
-            return PageResult(not_found=True)
+            return gone(target, answer)
         page = page_of(answer, self.hints)
         records = [self.identify(r, target) for r in page.records()]
         return page_result(page, records)
@@ -51,6 +51,22 @@ class SchemaOrgPageReader:
         )
         record["url"] = target.url
         return record
+
+
+def gone(target: PageTarget, answer: Answer) -> PageResult:
+    """A 404/410 product page: not found — when we know which item it was.
+
+    A page known only by its URL (a URL watch, a sitemap entry) has no item id before it is read,
+    so a gone one cannot say which listing is delisted: it is a problem naming the URL instead
+    (never a listing with an empty id).
+    """
+    if target.item_id or target.known:
+        return PageResult(not_found=True)
+    return PageResult(
+        problems=[
+            f"page:gone HTTP {answer.status} {target.url} (item id unknown: not marked delisted)"
+        ]
+    )
 
 
 def page_result(page: ProductPage, records: list[Record]) -> PageResult:

@@ -31,6 +31,7 @@ from crawler.platforms.schemaorg import (
     PageHints,
     ProductPage,
     answer_html,
+    gone,
     page_result,
     parse_money,
     variant_key,
@@ -244,7 +245,7 @@ class ShopifyPageReader:
         if (reason := blocked_reason(answer)) is not None:
             return PageResult(blocked=reason)
         if answer.status in (404, 410):
-            return PageResult(not_found=True)
+            return gone(target, answer)
         store = store_for(self.stores, target.site, target.url)
         if target.kind == "sitemap":
             return discovery_result(target, answer, keep=lambda u: "/products/" in u)

@@ -3,7 +3,8 @@
 ``api.py`` builds the calls, ``reader.py`` reads products and variations, ``errors.py`` maps
 WP_Error codes to kinds, ``client.py`` ties them together, ``pages.py`` reads product pages and
 the WordPress sitemap. No credentials. ``api_base``/``site_base``: the shop's root URL. Options:
-``locale`` (``de_DE``: the shop's locale, for ``1.299,00 €``), ``per_page`` (≤ 100).
+``locale`` (``de_DE``: the shop's locale, for ``1.299,00 €``), ``per_page`` (≤ 100: products a
+call asks for, list pages and ``include=`` batches).
 See docs/platforms/woocommerce.md.
 """
 

@@ -42,12 +42,12 @@ def listing(
     )
 
 
-def parents(api_base: str, ids: Iterable[str]) -> list[ApiCall]:
-    """Parent products by id, ``MAX_PER_PAGE`` a call (ids missing from the answer are gone)."""
+def parents(api_base: str, ids: Iterable[str], per_call: int = MAX_PER_PAGE) -> list[ApiCall]:
+    """Parent products by id, ``per_call`` a call (ids missing from the answer are gone)."""
     wanted = list(dict.fromkeys(str(i) for i in ids))
     calls = []
-    for start in range(0, len(wanted), MAX_PER_PAGE):
-        chunk = tuple(wanted[start : start + MAX_PER_PAGE])
+    for start in range(0, len(wanted), per_call):
+        chunk = tuple(wanted[start : start + per_call])
         calls.append(
             ApiCall(
                 PLATFORM,

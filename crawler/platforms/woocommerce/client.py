@@ -1,14 +1,14 @@
 """``WooClient``: the Store API calls of a watch and what their answers say (no I/O).
 
-- ``item_ids`` (parent product ids) → ``products?include=`` in batches of 100; ids missing from
-  the answer are not found (delisted);
+- ``item_ids`` (parent product ids) → ``products?include=`` in batches of ``per_page``; ids
+  missing from the answer are not found (delisted);
 - ``keywords`` → ``products?search=``, every page (``X-WP-TotalPages``);
 - nothing → every product, page by page;
 - ``urls`` → the product pages directly (the Store API cannot look a page URL up).
 
-Each parent's variations follow in one ``include=`` call per 100 variations. Variation records
-then wait for their product page: only the page shows the GTIN (``global_unique_id``), the
-shipping (JSON-LD ``shippingDetails``) and the shop's name; API values win where both say.
+Each parent's variations follow in one ``include=`` call per ``per_page`` variations. Variation
+records then wait for their product page: only the page shows the GTIN (``global_unique_id``),
+the shipping (JSON-LD ``shippingDetails``) and the shop's name; API values win where both say.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ class WooClient:
     api_base: str
     locale: str | None = "de_DE"
     per_page: int = api.MAX_PER_PAGE
+    """Products a call asks for: list pages and ``include=`` batches (≤ 100)."""
 
     def calls_for(self, watch: Watch) -> Sequence[ApiCall]:
-        calls = list(api.parents(self.api_base, watch.item_ids))
+        calls = list(api.parents(self.api_base, watch.item_ids, self.per_page))
         calls.extend(api.listing(self.api_base, 1, k, self.per_page) for k in watch.keywords)
         if not (watch.item_ids or watch.keywords or watch.urls):
             calls.append(api.listing(self.api_base, 1, "", self.per_page))
@@ -94,8 +95,8 @@ class WooClient:
             for variation in variations:
                 wanted[str(variation["id"])] = facts
         ids = list(wanted)
-        for start in range(0, len(ids), api.MAX_PER_PAGE):
-            chunk = {i: wanted[i] for i in ids[start : start + api.MAX_PER_PAGE]}
+        for start in range(0, len(ids), self.per_page):
+            chunk = {i: wanted[i] for i in ids[start : start + self.per_page]}
             result.follow_up.append(api.variations(self.api_base, chunk))
         return result
 

@@ -25,6 +25,7 @@ from crawler.platforms.schemaorg import (
     PageHints,
     ProductPage,
     answer_html,
+    gone,
     page_result,
     read_stock,
     structured_amount,
@@ -189,7 +190,7 @@ class WooPageReader:
         if (reason := blocked_reason(answer)) is not None:
             return PageResult(blocked=reason)
         if answer.status in (404, 410):
-            return PageResult(not_found=True)
+            return gone(target, answer)
         if target.kind == "sitemap":
             return discovery_result(target, answer, keep=lambda u: "/product/" in u)
         product = WooProductPage(answer.url, answer_html(answer))
