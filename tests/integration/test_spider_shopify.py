@@ -193,3 +193,22 @@ def test_blocked_pages_are_counted_as_blocked_and_retried(
     assert result.stat("blocked") > 0 and result.stat("retry/blocked") > 0
     assert set(docs) == {r["listing_id"] for r in truth}
     assert all(doc.get("price_minor") is not None for doc in docs.values())
+
+
+def test_page_api_disagreement_is_recorded_and_the_api_value_kept(
+    fresh_marketplace: Callable[..., MarketplaceProcess], run: Crawl, es: Elasticsearch,
+    es_names: IndexNames,
+) -> None:
+    mp = fresh_marketplace(size=120, quota_scale=SCALE)
+    mp.set_faults(shopify={"disagree": 0.3})
+    result = run(mp)
+    truth, docs = live(mp), indexed(es, es_names, "shopify")
+    disagreeing = {r["listing_id"] for r in truth if "disagree" in r.get("_faults", [])}
+    recorded = result.stats.get("pricewatch/shopify/disagreements", [])
+    print(f"disagree: {len(disagreeing)} listings; {result.platform_stats()}")
+    assert disagreeing and {d["listing_id"] for d in recorded} == disagreeing
+    assert result.stat("disagreement/price") == len(disagreeing)
+    for row in truth:
+        doc = docs[row["listing_id"]]
+        assert doc["price_minor"] == row["price_minor"]  # the API value
+        assert (doc["confidence"] < 0.8) is (row["listing_id"] in disagreeing)

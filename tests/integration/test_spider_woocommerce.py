@@ -144,3 +144,23 @@ def test_blocked_pages_are_counted_as_blocked_and_retried(
     assert result.stat("blocked") > 0 and result.stat("retry/blocked") > 0
     assert set(docs) == {r["listing_id"] for r in truth}
     assert accuracy(truth, docs, ISSUE_FIELDS).share >= 0.995
+
+
+def test_page_api_disagreement_is_recorded_and_the_api_value_kept(
+    fresh_marketplace: Callable[..., MarketplaceProcess], run: Crawl, es: Elasticsearch,
+    es_names: IndexNames,
+) -> None:
+    mp = fresh_marketplace(size=240, quota_scale=SCALE)
+    mp.set_faults(woocommerce={"disagree": 0.3})
+    result = run(mp)
+    truth, docs = live(mp), indexed(es, es_names, "woocommerce")
+    disagreeing = {r["listing_id"] for r in truth if "disagree" in r.get("_faults", [])}
+    recorded = result.stats.get("pricewatch/woocommerce/disagreements", [])
+    print(f"disagree: {len(disagreeing)} listings; {result.platform_stats()}")
+    assert disagreeing and {d["listing_id"] for d in recorded} == disagreeing
+    assert {d["field"] for d in recorded} == {"price"}
+    assert result.stat("disagreement/price") == len(disagreeing)
+    for row in truth:
+        doc = docs[row["listing_id"]]
+        assert doc["price_minor"] == row["price_minor"]  # the API value
+        assert (doc["confidence"] < 0.8) is (row["listing_id"] in disagreeing)
