@@ -7,7 +7,8 @@ truth rows of the item as ``output.json``; ``made-*`` are pages made by hand for
 forms and traps the marketplace does not serve (``¥1,099.00`` with a struck price, 满300减50 and
 shipping; full-width ``￥99``; a ``¥99-199`` range; ``1.299,00 €``; a split ``$1,099.99`` behind a
 recommendation block; a broken JSON-LD block; two Products without a canonical link; a used
-offer of another seller; JSON numbers; a category page). ``meta.json`` says which is which.
+offer of another seller; JSON numbers; ``window.__INITIAL_STATE__``; a category page).
+``meta.json`` says which is which.
 Re-record with ``python -m tests.support.page_recorder --only schema``.
 """
 
