@@ -146,17 +146,8 @@ class ShopifyProductPage:
         first: bool,
     ) -> Record:
         record: Record = {**common, "variant_id": variant_id}
-        rung = "visible"
         label, shown = option_text(option)
-        if offer is not None:
-            found = self.page.fields(offer, visible_prices=False)
-            record.update({k: found.values[k] for k in VARIANT_FIELDS if k in found.values})
-            rung = found.rungs.get("price", rung)
-        if record.get("price") is None and shown:
-            money = parse_money(shown, currency=self.store.currency, locale=self.store.locale)
-            record["price"] = money.amount if money else None
-        if record.get("price") is None and meta and meta.get("price") is not None:
-            record["price"], rung = Decimal(str(meta["price"])) / 100, "state"
+        rung = self._price(record, offer, shown, meta)
         if "availability" not in record and option is not None:
             record["availability"] = "out_of_stock" if "disabled" in option.attrib else "in_stock"
         record["sku"] = (
@@ -171,6 +162,22 @@ class ShopifyProductPage:
         record["currency"] = common.get("currency") or self.store.currency
         record["confidence"] = {"jsonld": 1.0, "state": 0.95}.get(rung, 0.85)
         return {k: v for k, v in record.items() if v not in (None, "")}
+
+    def _price(
+        self, record: Record, offer: Node | None, shown: str, meta: dict[str, Any] | None
+    ) -> str:
+        """Fill the variant's price (JSON-LD offer, else picker text, else meta); its rung."""
+        rung = "visible"
+        if offer is not None:
+            found = self.page.fields(offer, visible_prices=False)
+            record.update({k: found.values[k] for k in VARIANT_FIELDS if k in found.values})
+            rung = found.rungs.get("price", rung)
+        if record.get("price") is None and shown:
+            money = parse_money(shown, currency=self.store.currency, locale=self.store.locale)
+            record["price"] = money.amount if money else None
+        if record.get("price") is None and meta and meta.get("price") is not None:
+            record["price"], rung = Decimal(str(meta["price"])) / 100, "state"
+        return rung
 
     def rating(self) -> dict[str, Any]:
         """Judge.me's badge: ``data-average-rating`` (of 5), ``data-number-of-reviews``."""
