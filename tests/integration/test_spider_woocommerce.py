@@ -164,3 +164,22 @@ def test_page_api_disagreement_is_recorded_and_the_api_value_kept(
         doc = docs[row["listing_id"]]
         assert doc["price_minor"] == row["price_minor"]  # the API value
         assert (doc["confidence"] < 0.8) is (row["listing_id"] in disagreeing)
+
+
+def test_a_listing_added_by_step_is_found_next_run(
+    fresh_marketplace: Callable[..., MarketplaceProcess], run: Crawl, es: Elasticsearch,
+    es_names: IndexNames,
+) -> None:
+    mp = fresh_marketplace(size=120, quota_scale=SCALE)
+    shop = watch_toml("woocommerce", "shop")  # no ids: the whole shop, page by page
+    run(mp, config=shop, watchlist="shop")
+    assert set(indexed(es, es_names, "woocommerce")) == {r["listing_id"] for r in live(mp)}
+    new: list[str] = []
+    for _ in range(120):
+        new = [c["listing_id"] for c in mp.step()["changes"]
+               if c["kind"] == "new" and c["listing_id"].startswith("woocommerce:")]
+        if new:
+            break
+    assert new, "no WooCommerce listing appeared in 120 ticks"
+    run(mp, config=shop, watchlist="shop")
+    assert set(new) <= set(indexed(es, es_names, "woocommerce"))
