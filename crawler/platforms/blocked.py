@@ -20,23 +20,30 @@ import re
 
 from crawler.platforms.base import Answer
 
-#: (reason, pattern) — the first match names the block. Patterns are specific to the wall, not to
-#: words a product description could contain.
-MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(pattern, re.I))
-    for reason, pattern in (
-        ("captcha:taobao-slider", r"_____tmd_____|nocaptcha|亲，请拖动下方滑块完成验证"),
-        ("captcha:jd-verify", r"验证一下，购物无忧|JDJRV-slide|risk_handler"),
-        ("captcha:pdd-verify", r"为保障您的账号安全，请完成安全验证|captcha-container"
-                               r"|slide-verify"),
-        ("captcha:amazon-robot-check", r"<title>\s*Robot Check\s*</title>"
-                                       r"|/errors/validateCaptcha|Enter the characters you see"),
-        ("challenge:cloudflare", r"<title>\s*Just a moment\.\.\.\s*</title>"
-                                 r"|/cdn-cgi/challenge-platform|challenge-running"),
-        ("forbidden:cloudflare", r"Sorry, you have been blocked|Attention Required! \| Cloudflare"),
-        ("forbidden:akamai", r"<title>\s*Access Denied\s*</title>|Reference #\d+\.[0-9a-f]+"),
-    )
+#: Texts only anti-bot walls carry (plain substrings: a page is searched once per marker, in C).
+BODY_MARKERS: tuple[tuple[str, str], ...] = (
+    ("_____tmd_____", "captcha:taobao-slider"),
+    ("亲，请拖动下方滑块完成验证", "captcha:taobao-slider"),
+    ('id="nocaptcha"', "captcha:taobao-slider"),
+    ("验证一下，购物无忧", "captcha:jd-verify"),
+    ("JDJRV-slide", "captcha:jd-verify"),
+    ("为保障您的账号安全，请完成安全验证", "captcha:pdd-verify"),
+    ('class="captcha-container"', "captcha:pdd-verify"),
+    ("/errors/validateCaptcha", "captcha:amazon-robot-check"),
+    ("Enter the characters you see below", "captcha:amazon-robot-check"),
+    ("/cdn-cgi/challenge-platform", "challenge:cloudflare"),
+    ('id="challenge-running"', "challenge:cloudflare"),
+    ("Sorry, you have been blocked", "forbidden:cloudflare"),
 )
+#: ``<title>`` texts of walls (a product could be named "Access Denied": only the title counts).
+TITLE_MARKERS: tuple[tuple[str, str], ...] = (
+    ("robot check", "captcha:amazon-robot-check"),
+    ("just a moment...", "challenge:cloudflare"),
+    ("attention required! | cloudflare", "forbidden:cloudflare"),
+    ("access denied", "forbidden:akamai"),
+)
+_TITLE = re.compile(r"<title[^>]*>([^<]{0,200})</title>", re.I)
+_AKAMAI_REFERENCE = re.compile(r"Reference #\d+\.[0-9a-f]+")
 
 #: Only the head of a page is searched: walls are small, product pages are not.
 SCAN_CHARS = 20_000
@@ -45,9 +52,17 @@ SCAN_CHARS = 20_000
 def blocked_reason(answer: Answer) -> str | None:
     """Why ``answer`` is an anti-bot wall (``captcha:jd-verify``, ``forbidden:http-403``)."""
     head = answer.body[:SCAN_CHARS].decode("utf-8", errors="replace")
-    for reason, pattern in MARKERS:
-        if pattern.search(head):
+    title = _TITLE.search(head, 0, 4000)
+    if title:
+        shown = title.group(1).strip().lower()
+        for text, reason in TITLE_MARKERS:
+            if shown.startswith(text):
+                return reason
+    for text, reason in BODY_MARKERS:
+        if text in head:
             return reason
+    if len(head) < 4000 and _AKAMAI_REFERENCE.search(head):
+        return "forbidden:akamai"
     if answer.status == 403:
         return "forbidden:http-403"
     return None
