@@ -22,7 +22,7 @@ from price_parser import Price
 from crawler.items import Availability
 from crawler.platforms.base import Answer, PageResult, PageTarget, Record, Watch
 from crawler.platforms.blocked import blocked_reason
-from crawler.platforms.cn_text import count_from_text, coupon_from_text, postage_from_text
+from crawler.platforms.cn_text import count_from_text, coupon_from_text
 
 NOT_FOUND_TEXT = ("商品不存在", "已下柜")
 READY_SELECTOR = 'body[data-price-ready="1"], .p-price .price:not(:empty)'
@@ -31,6 +31,7 @@ STOCK = {"有货": Availability.IN_STOCK, "现货": Availability.IN_STOCK,
          "预售": Availability.PREORDER}
 #: ``ul.p-parameter-list`` labels → ``variant_attributes`` keys (normalize folds the values).
 VARIANT_LABELS = {"颜色": "color", "存储容量": "capacity", "版本": "capacity", "尺码": "size"}
+_YUAN = re.compile(r"^\s*(?:¥|￥|[^\d¥￥]*¥)?\s*(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)\s*$")
 _PAGE_CONFIG = re.compile(r"var pageConfig = (\{.*?\});</script>", re.S)
 
 
@@ -91,6 +92,10 @@ class JdProductPage:
         return name.strip() if name else None
 
     def price(self) -> Decimal | None:
+        return self._price
+
+    @cached_property
+    def _price(self) -> Decimal | None:
         return amount(self.sel.css(f".J-p-{self.sku}::text").get())
 
     def list_price(self) -> Decimal | None:
@@ -101,7 +106,10 @@ class JdProductPage:
         return (coupon.amount, coupon.threshold) if coupon else (None, None)
 
     def shipping(self) -> Decimal | None:
-        return postage_from_text(self.sel.css(".J-freight::text").get())
+        text = self.sel.css(".J-freight::text").get()
+        if text is None or not text.strip():
+            return None
+        return Decimal(0) if "免运费" in text else amount(text)
 
     def availability(self) -> Availability | str | None:
         text = (self.sel.css("#store-prompt strong::text").get() or "").strip()
@@ -171,8 +179,16 @@ class JdPageReader:
 
 
 def amount(text: str | None) -> Decimal | None:
-    """The amount of a price text (``5099.00``, ``¥6,099.00``), or None when there is none."""
-    return Price.fromstring(text).amount if text and text.strip() else None
+    """The amount of a price text (``5099.00``, ``¥6,099.00``, ``运费 ¥6.00``), or None.
+
+    JD always writes yuan with a ``.`` decimal point: a plain number is read directly, anything
+    else goes through price-parser."""
+    if not text or not text.strip():
+        return None
+    plain = _YUAN.search(text)
+    if plain:
+        return Decimal(plain.group(1).replace(",", ""))
+    return Price.fromstring(text).amount
 
 
 def _says_gone(html: str) -> bool:
