@@ -10,6 +10,10 @@ context lifetime.
   closes it once its last page is closed, so the browser's memory stays flat on long crawls.
 - The spider closes every page in its callback *and* its errback (``release``), because
   ``playwright_include_page`` hands the page to us on every path.
+- A page's context is assigned when the request reaches the downloader, not when the spider
+  creates it: scrapy-playwright creates a context while holding a lock, so a request of a newer
+  context waiting for a free context must never stand before pages of the older one that is
+  waiting for them (the pages of one slot are sent in order, so the older ones come first).
 """
 
 from __future__ import annotations
@@ -79,11 +83,11 @@ class ContextPool:
         return True
 
     def meta(self, selector: str, timeout: float) -> dict[str, Any]:
-        """The request meta of one rendered page."""
+        """The request meta of one rendered page (its context is assigned when it is sent:
+        ``pipelines.rendering.RenderContextMiddleware``)."""
         return {
             "playwright": True,
             "playwright_include_page": True,
-            "playwright_context": self.assign(),
             "playwright_context_kwargs": CONTEXT_KWARGS,
             "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
             "playwright_page_methods": [PageMethod(wait_ready, selector, timeout * 1000)],

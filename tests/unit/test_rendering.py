@@ -18,6 +18,7 @@ def test_contexts_rotate_after_their_share_and_close_when_empty() -> None:
 def test_render_meta_waits_for_the_selector_and_keeps_the_page_for_closing() -> None:
     meta = ContextPool("x").meta('body[data-price-ready="1"]', 15)
     assert meta["playwright"] and meta["playwright_include_page"]
+    assert "playwright_context" not in meta  # assigned when sent (RenderContextMiddleware)
     (method,) = meta["playwright_page_methods"]
     assert method.args == ('body[data-price-ready="1"]', 15_000)
 
