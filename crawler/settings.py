@@ -31,6 +31,9 @@ LOG_LEVEL = os.environ.get("PRICEWATCH_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
 
 CONCURRENT_REQUESTS = 32
+# Outputs of one callback processed in parallel; each response starts this many asyncio workers
+# (Scrapy 2.13+), and a page yields one or two outputs: 100 (the default) is pure overhead.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0.0
 DOWNLOAD_TIMEOUT = 30
@@ -51,6 +54,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "pipelines.politeness.RetryAfterMiddleware": 550,
     "pipelines.politeness.DelayMiddleware": 560,
+    "pipelines.rendering.RenderContextMiddleware": 570,
 }
 RETRY_TIMES = 2
 PRICEWATCH_MAX_RETRY_AFTER = 60.0
