@@ -6,6 +6,7 @@ A missing credential turns the API off for the run with one clear error (the rou
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ def build_router(crawler: Crawler, spider: str, platform: str,
     settings = crawler.settings
     config = crawl_config(crawler)
     overrides = dict(settings.getdict("PRICEWATCH_PLATFORMS").get(platform, {}))
-    replacement = settings.getlist("PRICEWATCH_WATCHES") or None
+    raw = settings.get("PRICEWATCH_WATCHES")  # a list, or its JSON (``-s`` on the command line)
+    replacement = (json.loads(raw) if isinstance(raw, str) else list(raw)) if raw else None
     watchlist = watchlist or settings.get("PRICEWATCH_WATCHLIST") or None
     fixtures_url = settings.get("PRICEWATCH_FIXTURES")
     if fixtures_url:

@@ -20,9 +20,13 @@ def _pricewatch() -> list[str]:
 
 
 def test_serve_prints_its_url_first_and_stops_on_sigterm() -> None:
-    proc = subprocess.Popen([*_pricewatch(), "fixtures", "serve", "--port", "0", "--seed", "4",
-                             "--size", "25"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*_pricewatch(), "fixtures", "serve", "--port", "0", "--seed", "4", "--size", "25"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         ready, _, _ = select.select([proc.stdout], [], [], 30)
         assert ready, "no URL within 30 s"
@@ -39,6 +43,11 @@ def test_serve_prints_its_url_first_and_stops_on_sigterm() -> None:
 
 
 def test_bad_size_is_refused_with_a_clear_message() -> None:
-    result = subprocess.run([sys.executable, "-m", "fixtures.marketplace", "--size", "0"],
-                            cwd=REPO, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "fixtures.marketplace", "--size", "0"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2 and "--size must be at least 1" in result.stderr

@@ -6,6 +6,9 @@ pages. Each test compares the listings index with ``/_control/truth`` and reads 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,8 @@ from elasticsearch import Elasticsearch
 
 from crawler.esnode.service import Connection
 from crawler.index.names import IndexNames
-from tests.support.crawl_check import compare, crawl, indexed
+from crawler.scheduler.runs import counts_from_stats, read_stats
+from tests.support.crawl_check import REPO, compare, crawl, indexed
 from tests.support.marketplace import MarketplaceProcess
 
 pytestmark = [pytest.mark.es, pytest.mark.browser, pytest.mark.slow]
@@ -178,3 +182,45 @@ def test_keyword_discovery_finds_every_match_and_next_runs_new_listing(
     assert new, "no new JD phone within 2,000 ticks"
     run(market, "--watchlist", "phones", config=str(config))
     assert new <= set(indexed(es, es_names))
+
+
+def test_a_delisted_listing_is_marked_and_keeps_what_was_known(
+        fresh_marketplace: Market, run: Any, es: Elasticsearch, es_names: IndexNames) -> None:
+    market = fresh_marketplace(size=SIZE)
+    run(market)
+    first = indexed(es, es_names)
+    gone: set[str] = set()
+    for _ in range(300):  # market time until a JD listing we crawled is delisted
+        market.step(ticks=5)
+        gone = {r["listing_id"] for r in jd_truth(market) if r["delisted"]} & set(first)
+        if gone:
+            break
+    assert gone, "no JD listing delisted within 1,500 ticks"
+    stats, _ = run(market)
+    docs = indexed(es, es_names)
+    for lid in gone:
+        assert docs[lid]["delisted"] is True and docs[lid]["availability"] == "out_of_stock"
+        for kept in ("title", "product_group_id", "seller_id"):
+            assert docs[lid][kept] == first[lid][kept]
+    assert stats["pricewatch/jd/delisted"] >= len(gone)
+
+
+def test_scrapy_crawl_jd_as_the_scheduler_runs_it(
+        fresh_marketplace: Market, es_connection: Connection, es: Elasticsearch,
+        es_names: IndexNames, tmp_path: Path) -> None:
+    """``python -m scrapy crawl jd`` from the repo root, with the run id and stats file the
+    scheduler passes (docs/scheduling.md); the run record's counts come from those stats."""
+    market = fresh_marketplace(size=60)
+    stats_file = tmp_path / "run.jd.json"
+    env = {**os.environ, "ES_URL": es_connection.target.url, "PRICEWATCH_HOME": str(tmp_path),
+           "PRICEWATCH_INDEX_PREFIX": es_names.prefix, "PRICEWATCH_RUN_ID": "run-42",
+           "PRICEWATCH_RUN_STATS_FILE": str(stats_file)}
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "jd", "-s",
+                           f"PRICEWATCH_FIXTURES={market.url}"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    counts = counts_from_stats([read_stats(stats_file) or {}])["counts"]
+    truth = jd_truth(market)
+    assert counts["api"] == counts["items"] == len(truth)
+    docs = indexed(es, es_names)
+    assert {d["run_id"] for d in docs.values()} == {"run-42"}
