@@ -62,8 +62,9 @@ class Listing:
     variant_id: str | None = None
     """The SKU/variant id when the item has variants; one Listing per variant."""
 
-    url: str
-    """The product page a person would open."""
+    url: str | None
+    """The product page a person would open. None only on a delisted marker of an id that has
+    no page (a PDD goods_sign): the index keeps the URL it stored."""
 
     canonical_url: str | None = None
     """The page's canonical URL when it declares one."""

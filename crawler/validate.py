@@ -72,9 +72,11 @@ def validate_listing(listing: object, limits: Limits) -> list[str]:
     if not isinstance(listing, Listing):
         raise Rejected("not_a_listing", None, f"got {type(listing).__name__}")
     _identity(listing)
-    _url(listing)
     if is_delisted_marker(listing):
+        if listing.url is not None:  # None: the id has no page; the index keeps the stored URL
+            _url(listing)
         return []  # the platform says the item is gone: nothing else to check
+    _url(listing)
     _title(listing)
     warnings = _money(listing, limits)
     if listing.fetched_at is not None and not isinstance(listing.fetched_at, datetime):

@@ -99,9 +99,11 @@ def disagreements(platform: str, api: Record, page: Record) -> list[Disagreement
     return found
 
 
-def delisted_record(item_id: str, url: str, variant_id: str | None = None) -> Record:
+def delisted_record(item_id: str, url: str | None, variant_id: str | None = None) -> Record:
     """A record saying the item is gone (the index keeps its other, last known values; a gone
-    item cannot be ordered, so it is out of stock)."""
+    item cannot be ordered, so it is out of stock). ``url`` is None when the id has no page
+    (the index keeps the stored URL); without ``variant_id`` it concerns every listing of the
+    item (the index step marks each of them, ``crawler/indexing/delisted.py``)."""
     return {"item_id": item_id, "variant_id": variant_id, "url": url, "delisted": True,
             "availability": Availability.OUT_OF_STOCK}
 

@@ -181,7 +181,12 @@ class PlatformRouter(PageSide):
             yield from self.page(target, "cross_check")
 
     def _delisted(self, item_id: str, call: ApiCall) -> Iterator[Action]:
-        url = self.reader.target_for(item_id, (), call.context.get("site")).url
+        try:
+            url: str | None = self.reader.target_for(item_id, (), call.context.get("site")).url
+        except LookupError:
+            # No page for this id (a PDD goods_sign needs DDK's goods_id): the marker goes
+            # without a URL and the index keeps the one it stored.
+            url = None
         yield from self.emit(delisted_record(item_id, url), Source.API)
 
     def _turn_api_off(self, error: ApiError) -> None:

@@ -221,12 +221,6 @@ def test_page_disagreeing_with_the_api_keeps_the_api_price(
         assert (doc["confidence"] < 1) == (row["listing_id"] in disagreeing)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="framework: PlatformRouter._delisted asks reader.target_for for the delisted "
-    "marker's URL; a bare goods_sign has no page URL (NoProductPage), so the marker is lost "
-    "and the answer's callback errors (see docs/platforms/pdd.md)",
-)
 def test_a_delisted_goods_is_marked_delisted(
     fresh_marketplace: Callable[..., MarketplaceProcess],
     run: Crawl,
@@ -248,4 +242,5 @@ def test_a_delisted_goods_is_marked_delisted(
     result = run(mp)
     docs = indexed(es, es_names, "pdd")
     assert all(docs[lid].get("delisted") is True for lid in gone)
+    assert all(docs[lid].get("url") and docs[lid].get("title") for lid in gone)  # kept as known
     assert result.errors() == []

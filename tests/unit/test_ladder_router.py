@@ -349,3 +349,20 @@ def test_site_backoff_doubles_to_its_cap_and_calms_down() -> None:
     site = SiteBackoff(first=1.0, cap=4.0, calm_after=2)
     assert [site.blocked() for _ in range(4)] == [1.0, 2.0, 4.0, 4.0]
     assert [site.ok(), site.ok(), site.ok(), site.ok()] == [None, 2.0, None, 1.0]
+
+
+class PagelessReader(Reader):
+    """A reader whose ids have no page without the API (PDD's goods_signs)."""
+
+    def target_for(self, item_id: str, known: tuple[Record, ...] = (),
+                   site: str | None = None) -> PageTarget:
+        raise LookupError(f"no page URL for {item_id}")
+
+
+@pytest.mark.parametrize("result", [ApiResult(not_found=["sign-1"]),
+                                    ApiResult(error=ApiError(ErrorKind.NOT_FOUND, "15", "gone"))])
+def test_an_id_without_a_page_is_still_marked_delisted(result: ApiResult) -> None:
+    r, stats = router(Client({"gone": result}), PagelessReader())
+    (listing,) = emitted(list(r.api_answer(call("sign-1"), answer("gone"))))
+    assert (listing.listing_id, listing.delisted, listing.url) == ("shop:sign-1", True, None)
+    assert stats["pricewatch/shop/delisted"] == 1

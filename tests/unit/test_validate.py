@@ -50,6 +50,9 @@ REFUSALS = [
     Refusal("no listing id", {"listing_id": ""}, "missing_listing_id", "listing_id"),
     Refusal("id of another platform", {"listing_id": "jd:1"}, "bad_listing_id", "listing_id"),
     Refusal("no url", {"url": ""}, "missing_url", "url"),
+    Refusal("no url for sale", {"url": None}, "missing_url", "url"),
+    Refusal("delisted marker, relative url", {"title": None, "price": None, "delisted": True,
+                                              "url": "/goods.html?goods_id=1"}, "bad_url", "url"),
     Refusal("relative url", {"url": "/item.htm?id=1"}, "bad_url", "url"),
     Refusal("javascript url", {"url": "javascript:alert(1)"}, "bad_url", "url"),
     Refusal("space in url", {"url": "https://a.example/x y"}, "bad_url", "url"),
@@ -93,6 +96,7 @@ def test_not_a_listing() -> None:
 
 @pytest.mark.parametrize("fields", [
     {"price": None, "delisted": True},
+    {"price": None, "title": None, "delisted": True, "url": None},  # an id without a page (PDD goods_sign)
     {"price": None, "availability": "https://schema.org/OutOfStock"},
     {"price": None, "availability": Availability.OUT_OF_STOCK},
     {"title": "【包邮】"},                             # only promo noise: kept
