@@ -39,7 +39,8 @@ class ConfigError(PricewatchError):
 class Section(BaseModel):
     """Base for config sections: unknown keys are errors, so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Attribute docstrings become field descriptions: docs/configuration.md is generated from them.
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
 class ElasticsearchConfig(Section):
@@ -172,6 +173,7 @@ class ScheduleConfig(Section):
     jobstore_url: str | None = None
     """Any SQLAlchemy URL; default ``sqlite:///<state>/schedule.sqlite``."""
     timezone: str = "UTC"
+    """Time zone of the cron expressions (IANA name, e.g. ``Asia/Shanghai``); times stored are UTC."""
     log_file: Path | None = None
     """Scheduler log (besides stdout); default ``<state>/logs/scheduler.log``."""
     missed_spread: float = 60.0
@@ -200,9 +202,13 @@ class AlertScope(Section):
     """Which listings a rule looks at; empty lists mean "any"."""
 
     platforms: list[str] = Field(default_factory=list)
+    """Platform names (``jd``, ``taobao``, ...)."""
     sellers: list[str] = Field(default_factory=list)
+    """Seller ids, as ``platform:seller_id`` or bare."""
     brands: list[str] = Field(default_factory=list)
+    """Brands as normalized on the listing (case-insensitive)."""
     product_groups: list[str] = Field(default_factory=list)
+    """Product group ids (``pricewatch compare`` shows them)."""
     tags: list[str] = Field(default_factory=list)
     """Watchlist tags of the listing's product group (``[alerts.products.<group>] tags``)."""
 
@@ -211,8 +217,12 @@ class AlertRuleConfig(Section):
     """One ``[[alerts.rules]]``: a condition on a listing change, and where to send it."""
 
     name: str
+    """Unique name of the rule (shown in alerts, used for dedup and cooldown)."""
     type: RuleType
+    """price_drop, price_rise, price_below, undercut, below_map, out_of_stock, back_in_stock,
+    new_listing or delisted."""
     channels: list[str] = Field(default_factory=list)
+    """Names of ``[alerts.channels.<name>]`` the alert goes to (none: indexed only)."""
     scope: AlertScope = Field(default_factory=AlertScope)
     percent: Decimal | None = None
     """price_drop / price_rise: at least this % move; undercut: at least this % below ours."""
@@ -249,23 +259,33 @@ class AlertChannelConfig(Section):
     """``[alerts.channels.<name>]``: where alerts go. Secrets only as env variable names."""
 
     type: Literal["webhook", "slack", "email", "apprise"]
+    """webhook (JSON POST, HMAC-SHA256 signed), slack (incoming webhook), email (SMTP), apprise."""
     url: str | None = None
     """webhook / slack URL (or ``url_env`` when the URL itself is a secret, as Slack's is)."""
     url_env: str | None = None
+    """Env variable holding the webhook / Slack URL."""
     urls_env: str | None = None
     """apprise: env variable holding one or more Apprise URLs (space separated)."""
     secret_env: str | None = None
     """webhook: env variable with the HMAC-SHA256 shared secret."""
     host: str | None = None
+    """email: SMTP server."""
     port: int = 25
+    """email: SMTP port."""
     starttls: bool = False
+    """email: upgrade the connection with STARTTLS before logging in."""
     username: str | None = None
+    """email: SMTP login (with ``password_env``)."""
     password_env: str | None = None
+    """email: env variable with the SMTP password."""
     sender: str = "pricewatch@localhost"
+    """email: the From address."""
     to: list[str] = Field(default_factory=list)
+    """email: recipients."""
     digest: bool = False
     """One message per run with every alert, instead of one per alert."""
     timeout: float = 10.0
+    """Seconds per delivery attempt."""
     retries: int = 3
     """Attempts per delivery within a run (then the alert stays pending for the next run)."""
     backoff: float = 0.5
@@ -300,9 +320,11 @@ class ProductFactsConfig(Section):
     """
 
     own_price: Decimal | None = None
+    """Our own price for this product (major units), for ``undercut`` rules."""
     currency: str | None = None
     """Currency of own_price; default the base currency."""
     tags: list[str] = Field(default_factory=list)
+    """Watchlist tags of the product, for rule scopes."""
 
 
 class AlertsConfig(Section):
@@ -376,6 +398,7 @@ class PlatformConfig(Section):
     """
 
     enabled: bool = True
+    """False: the platform is not crawled."""
     api_base: str | None = None
     """The official API's base URL (production default in the platform module)."""
     site_base: str | None = None
@@ -406,12 +429,17 @@ class WatchConfig(Section):
     """``[[watch]]``: what to crawl on one platform."""
 
     platform: str
+    """The platform (``[platforms.<name>]`` key, e.g. ``jd``)."""
     name: str = ""
+    """The watchlist it belongs to (``pricewatch crawl --watchlist NAME``)."""
     item_ids: list[str] = Field(default_factory=list)
+    """Platform item ids to follow (JD SKU, Taobao num_iid, PDD goods_sign, ASIN, handle...)."""
     urls: list[str] = Field(default_factory=list)
+    """Product page URLs to follow (read as pages)."""
     keywords: list[str] = Field(default_factory=list)
     """Discovery: every listing whose title matches, through the platform's search API/page."""
     tags: list[str] = Field(default_factory=list)
+    """Free labels of the watch (kept on it; alert scopes take tags from ``[alerts.products]``)."""
     site: str | None = None
     """The platform's site/store/marketplace when it has several (``amazon-jp``, ``shopify-us``)."""
 
