@@ -8,6 +8,9 @@ For each listing of the batch the indexer
    with a deterministic id so a replay never adds a second point,
 5. and hands a ``ListingChange`` per written listing to every listener.
 
+An item-level delisted marker (no variant) is first written to every stored listing of its item
+(``crawler.indexing.delisted``: one search per batch).
+
 If Elasticsearch cannot be reached, the batch goes to the spool and is replayed, in order, before
 anything newer is written. A document Elasticsearch refuses (mapping error) is reported back as a
 failure with ES's reason: the caller stores it as a reject.
@@ -28,6 +31,7 @@ from elasticsearch import Elasticsearch
 from crawler.changes import ListingChange, tracked_changes
 from crawler.index.bulk import BulkFailure, BulkWriter
 from crawler.index.names import IndexNames
+from crawler.indexing.delisted import expand_item_markers
 from crawler.indexing.history import history_point, history_reasons, point_id
 from crawler.indexing.spool import Spool
 
@@ -126,7 +130,13 @@ class ListingIndexer:
         """Write in rounds so that a listing observed twice in one batch keeps both observations,
         in order (each against the state the one before left)."""
         result = BatchResult()
-        for round_docs in _rounds(documents):
+        try:
+            expanded = expand_item_markers(self.client, self.names, documents)
+        except TransportError as exc:
+            logger.error("Elasticsearch unreachable (%(err)s): spooling %(n)d listings",
+                         {"err": exc, "n": len(documents)})
+            return self._spool(documents, result, spool_on_failure)
+        for round_docs in _rounds(expanded):
             outcome = self._write_round(round_docs)
             if outcome.spooled:
                 # Nothing of this round or later was written; earlier rounds were (replays are

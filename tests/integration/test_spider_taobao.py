@@ -233,12 +233,6 @@ def test_page_disagreeing_with_the_api_keeps_the_api_price(
         assert (doc["confidence"] < 1) == (row["listing_id"] in disagreeing)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="framework: the router's delisted marker for an id TBK leaves out is item-level "
-    "(taobao:<num_iid>), so the item's SKU listings (taobao:<num_iid>:<sku_id>) stay listed; "
-    "the index step should mark every listing of the item (see docs/platforms/taobao.md)",
-)
 def test_a_delisted_item_marks_its_sku_listings_delisted(
     fresh_marketplace: Callable[..., MarketplaceProcess],
     run: Crawl,
@@ -260,3 +254,6 @@ def test_a_delisted_item_marks_its_sku_listings_delisted(
     run(mp)
     docs = indexed(es, es_names, "taobao")
     assert all(docs[lid].get("delisted") is True for lid in gone)
+    assert all(docs[lid].get("title") and docs[lid].get("url") for lid in gone)  # kept as known
+    items = {lid.rsplit(":", 1)[0] for lid in gone if lid.count(":") == 2}
+    assert not items & set(docs), "no listing for the item itself, only its SKUs"
