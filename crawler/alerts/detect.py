@@ -191,6 +191,10 @@ def _status_change(rule: Rule, cur: Doc, previous: Doc | None) -> Candidate | No
             return None
         return Candidate(rule=rule, listing=dict(cur), value_key="delisted", old_value="listed",
                          new_value="delisted", hysteresis_field="delisted")
+    if cur.get("delisted"):
+        # The index step marks a delisted listing out_of_stock: that is the delisting, which
+        # the delisted rule reports, not a stock event (one event, one alert).
+        return None
     old, new = previous.get("availability"), cur.get("availability")
     if rule.type == "out_of_stock":
         fires = new == "out_of_stock" and old != "out_of_stock"
