@@ -3,8 +3,9 @@
 The ladder: official API first; on AUTH/PERMISSION the API is off for the rest of the run (one
 clear error naming the setting); QUOTA waits as the platform says (then falls back when the wait
 would pass ``max_quota_wait``); SERVER retries with backoff, then falls back; MALFORMED is
-rejected with its reason and falls back; NOT_FOUND marks the listing delisted. Pages are read
-statically, rendered when they need a browser, retried after a backoff when blocked.
+asked again once, then rejected with its reason and falls back; NOT_FOUND marks the listing
+delisted. Pages are read statically, rendered when they need a browser, retried after a backoff
+when blocked.
 
 Stats (docs/spiders.md): ``pricewatch/<platform>/source/<api|page|rendered>``, ``.../blocked``,
 ``.../fallback/<reason>``, ``.../disagreement/<field>``, ``.../delisted``, ``.../retry/<reason>``,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from crawler.items import Source
@@ -38,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 #: Kinds that turn the API off for the rest of the run.
 API_OFF = (ErrorKind.AUTH, ErrorKind.PERMISSION)
+#: ``ApiCall.context`` key of a call already asked again after a MALFORMED answer.
+MALFORMED_RETRIED = "pricewatch_malformed_retried"
 
 
 class Stats(Protocol):
@@ -71,7 +75,7 @@ class PlatformRouter(PageSide):
         if self.api_on:
             assert self.client is not None
             for watch in watches:
-                yield from (SendApi(call) for call in self.client.calls_for(watch))
+                yield from (self._send(call) for call in self.client.calls_for(watch))
             return
         purpose = "fallback" if self.api_off_reason else "page"
         for watch in watches:
@@ -98,7 +102,7 @@ class PlatformRouter(PageSide):
             yield from self.page(target, "complete")
         for follow in result.follow_up:
             if self.api_on:
-                yield SendApi(follow)
+                yield self._send(follow)
             else:
                 yield from self.fall_back(follow, "api_off")
 
@@ -129,6 +133,13 @@ class PlatformRouter(PageSide):
         elif kind is ErrorKind.SERVER and attempt < self.policy.retries:
             self.count("retry/server")
             yield SendApi(self.client.resign(call), attempt + 1, self.policy.backoff(attempt))
+        elif kind is ErrorKind.MALFORMED and self._may_retry_malformed(call, attempt):
+            # Most unreadable answers are cut-off transfers: asking once more is cheaper than
+            # the pages of every id of the call.
+            self.count("retry/malformed")
+            again = self.client.resign(call)
+            again = replace(again, context={**again.context, MALFORMED_RETRIED: True})
+            yield SendApi(again, attempt + 1, self.policy.backoff(attempt))
         elif kind is ErrorKind.NOT_FOUND:
             for item_id in call.item_ids:
                 yield from self._delisted(item_id, call)
@@ -167,6 +178,12 @@ class PlatformRouter(PageSide):
             yield from self.page(target, "fallback")
 
     # --- helpers ----------------------------------------------------------------------------
+    def _send(self, call: ApiCall) -> SendApi:
+        """A new call, held back as long as the client's usage plan says (``Paced.delay``);
+        retries keep their own wait (backoff, or the platform's ``retry_after``)."""
+        pace = getattr(self.client, "delay", None)
+        return SendApi(call, 0, float(pace(call)) if callable(pace) else 0.0)
+
     def _emit_or_check(self, call: ApiCall, records: list[Record]) -> Iterator[Action]:
         by_item: dict[str, list[Record]] = {}
         for record in records:
@@ -188,6 +205,11 @@ class PlatformRouter(PageSide):
             # without a URL and the index keeps the one it stored.
             url = None
         yield from self.emit(delisted_record(item_id, url), Source.API)
+
+    def _may_retry_malformed(self, call: ApiCall, attempt: int) -> bool:
+        """Once per call (whatever other retries it had), within ``retries``."""
+        return self.policy.retries > 0 and attempt < self.policy.retries and not call.context.get(
+            MALFORMED_RETRIED)
 
     def _turn_api_off(self, error: ApiError) -> None:
         if self.api_off_reason is None:

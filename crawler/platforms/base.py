@@ -23,7 +23,8 @@ factories build an ``ApiClient`` and a ``PageReader`` (the protocols below) from
 
 Compatible additions since the first version of this contract (nothing was renamed or removed):
 ``Watch.site``; ``PageResult.follow``; ``PageTarget.kind`` and ``PageTarget.site``;
-``PlatformSettings``, ``MissingCredential``, ``ApiClient``, ``PageReader`` and ``held_keys``.
+``PlatformSettings``, ``MissingCredential``, ``ApiClient``, ``PageReader`` and ``held_keys``;
+``Paced`` (an optional ``ApiClient.delay``).
 Rules the framework follows: a record that also appears in an ``ApiResult.incomplete`` target's
 ``known`` is emitted once, after its page completed it (page values never overwrite API values);
 a call is re-signed with ``ApiClient.resign`` before every retry (timestamps expire).
@@ -242,6 +243,15 @@ class ApiClient(Protocol):
 
     def resign(self, call: ApiCall) -> ApiCall:
         """The same call with a fresh timestamp/signature/token, for a retry."""
+        ...
+
+
+class Paced(Protocol):
+    """Optional on an ``ApiClient``: a client that books its calls against per-operation usage
+    plans (Amazon's token buckets) says how long the framework holds each new call back."""
+
+    def delay(self, call: ApiCall) -> float:
+        """Seconds to wait before sending ``call`` (books its slot; 0 when it may go now)."""
         ...
 
 

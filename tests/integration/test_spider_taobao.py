@@ -143,7 +143,7 @@ def test_20_percent_api_faults_every_listing_through_retries_and_fallback(
     assert issue.missing == [] and issue.share >= 0.995, str(issue)
     # Which calls a fault hits depends on the order of requests: at least one fault must have
     # been met (P(none) < 0.2 %), and each kind met is handled by its own rung.
-    met = [result.stat(k) for k in ("retry/quota", "retry/server", "fallback/malformed")]
+    met = [result.stat(k) for k in ("retry/quota", "retry/server", "retry/malformed")]
     assert sum(met) > 0, result.platform_stats()
     rejected = result.stat("rejected/malformed_answer")
     assert (rejected > 0) == (result.stat("fallback/malformed") > 0)  # rejected, then pages

@@ -208,14 +208,34 @@ def test_no_answer_at_all_is_a_server_fault() -> None:
     assert isinstance(send, SendApi) and send.attempt == 1
 
 
-def test_malformed_answer_is_rejected_with_its_reason_and_falls_back() -> None:
+def test_malformed_answer_is_asked_again_once_then_rejected_with_its_reason_and_falls_back(
+        ) -> None:
     error = ApiError(ErrorKind.MALFORMED, "malformed", "JSONDecodeError: Unterminated string")
     r, stats = router(Client({"cut": ApiResult(error=error)}))
-    reject, page = list(r.api_answer(call("1"), answer("cut")))
+    (again,) = list(r.api_answer(call("1"), answer("cut")))
+    assert isinstance(again, SendApi) and (again.attempt, again.delay) == (1, 0.5)
+    assert again.call.headers == {"n": "1"}  # re-signed
+    assert stats["pricewatch/shop/retry/malformed"] == 1
+    reject, page = list(r.api_answer(again.call, answer("cut"), again.attempt))
     assert isinstance(reject, Reject) and reject.reason == "malformed_answer"
     assert "Unterminated" in reject.detail and reject.fields["excerpt"] == "cut"
     assert isinstance(page, FetchPage)
     assert stats["pricewatch/shop/fallback/malformed"] == 1
+    assert stats["pricewatch/shop/rejected/malformed_answer"] == 1
+
+
+def test_malformed_answer_after_server_retries_is_still_asked_again_once() -> None:
+    error = ApiError(ErrorKind.MALFORMED, "malformed", "cut")
+    r, _ = router(Client({"cut": ApiResult(error=error)}))
+    (again,) = list(r.api_answer(call("1"), answer("cut"), 2))
+    assert isinstance(again, SendApi) and again.attempt == 3
+
+
+def test_malformed_answer_without_retries_falls_back_at_once() -> None:
+    error = ApiError(ErrorKind.MALFORMED, "malformed", "cut")
+    r, _ = router(Client({"cut": ApiResult(error=error)}), retries=0)
+    reject, page = list(r.api_answer(call("1"), answer("cut")))
+    assert isinstance(reject, Reject) and isinstance(page, FetchPage)
 
 
 def test_not_found_marks_delisted() -> None:
@@ -366,3 +386,26 @@ def test_an_id_without_a_page_is_still_marked_delisted(result: ApiResult) -> Non
     (listing,) = emitted(list(r.api_answer(call("sign-1"), answer("gone"))))
     assert (listing.listing_id, listing.delisted, listing.url) == ("shop:sign-1", True, None)
     assert stats["pricewatch/shop/delisted"] == 1
+
+
+@dataclass
+class PacedClient(Client):
+    """A client with usage plans (Amazon): every new call books the next slot, 2 s apart."""
+
+    booked: list[str] = field(default_factory=list)
+
+    def delay(self, call: ApiCall) -> float:
+        self.booked.append(call.item_ids[0])
+        return 2.0 * (len(self.booked) - 1)
+
+
+def test_new_calls_are_paced_as_the_client_books_them_and_retries_keep_their_wait() -> None:
+    client = PacedClient({"ok": ApiResult(follow_up=[call("3")]),
+                          "5xx": ApiResult(error=ApiError(ErrorKind.SERVER, "503", "x"))})
+    r, _ = router(client)
+    starts = list(r.start([Watch("shop", item_ids=("1",)), Watch("shop", item_ids=("2",))]))
+    assert [(s.call.item_ids, s.delay) for s in starts] == [(("1",), 0.0), (("2",), 2.0)]
+    (follow,) = list(r.api_answer(call("1"), answer("ok")))
+    assert (follow.call.item_ids, follow.delay) == (("3",), 4.0)
+    (retry,) = list(r.api_answer(call("2"), answer("5xx")))
+    assert retry.delay == 0.5 and client.booked == ["1", "2", "3"]
