@@ -15,9 +15,9 @@ Stats (docs/spiders.md): ``pricewatch/<platform>/source/<api|page|rendered>``, `
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from crawler.items import Source
 from crawler.ladder.actions import Action, Emit, Reject, SendApi
@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 API_OFF = (ErrorKind.AUTH, ErrorKind.PERMISSION)
 #: ``ApiCall.context`` key of a call already asked again after a MALFORMED answer.
 MALFORMED_RETRIED = "pricewatch_malformed_retried"
+
+T = TypeVar("T")
 
 
 class Stats(Protocol):
@@ -71,15 +73,19 @@ class PlatformRouter(PageSide):
 
     # --- start ------------------------------------------------------------------------------
     def start(self, watches: Sequence[Watch]) -> Iterator[Action]:
-        """API calls first (every watch), then the pages of whatever the API cannot serve."""
+        """API calls first (every watch), then the pages of whatever the API cannot serve.
+
+        A watch entry the platform cannot use (a malformed id or URL) is reported with one clear
+        error naming it; the rest of its watch and every other watch are crawled."""
         if self.api_on:
             assert self.client is not None
             for watch in watches:
-                yield from (self._send(call) for call in self.client.calls_for(watch))
+                calls = self._per_watch(watch, self.client.calls_for)
+                yield from (self._send(call) for call in calls)
             return
         purpose = "fallback" if self.api_off_reason else "page"
         for watch in watches:
-            targets = self.reader.targets_for(watch)
+            targets = self._per_watch(watch, self.reader.targets_for)
             if self.api_off_reason:
                 self.count("fallback/api_off", len(targets))
             for target in targets:
@@ -178,6 +184,33 @@ class PlatformRouter(PageSide):
             yield from self.page(target, "fallback")
 
     # --- helpers ----------------------------------------------------------------------------
+    def _per_watch(self, watch: Watch, plan: Callable[[Watch], Sequence[T]]) -> list[T]:
+        """``plan(watch)``; when it refuses the watch, its entries one by one: the bad ones are
+        reported (``rejected/bad_watch_entry``) and the good ones planned together again."""
+        try:
+            return list(plan(watch))
+        except (ValueError, LookupError):
+            pass
+        good: dict[str, list[str]] = {"item_ids": [], "urls": [], "keywords": []}
+        for kind, values in good.items():
+            for value in getattr(watch, kind):
+                alone = replace(watch, **{k: (value,) if k == kind else () for k in good})
+                try:
+                    plan(alone)
+                except (ValueError, LookupError) as exc:
+                    self._bad_entry(watch, kind, value, exc)
+                else:
+                    values.append(value)
+        rest = replace(watch, **{kind: tuple(values) for kind, values in good.items()})
+        return list(plan(rest)) if any(good.values()) else []
+
+    def _bad_entry(self, watch: Watch, kind: str, value: str, exc: Exception) -> None:
+        self.count("rejected/bad_watch_entry")
+        logger.error("%(p)s: watch %(name)r: %(kind)s entry %(value)r cannot be crawled (%(why)s);"
+                     " fix it in [[watch]] of pricewatch.toml. The other entries are crawled.",
+                     {"p": self.platform, "name": watch.name, "kind": kind[:-1],
+                      "value": value, "why": exc})
+
     def _send(self, call: ApiCall) -> SendApi:
         """A new call, held back as long as the client's usage plan says (``Paced.delay``);
         retries keep their own wait (backoff, or the platform's ``retry_after``)."""

@@ -409,3 +409,42 @@ def test_new_calls_are_paced_as_the_client_books_them_and_retries_keep_their_wai
     assert (follow.call.item_ids, follow.delay) == (("3",), 4.0)
     (retry,) = list(r.api_answer(call("2"), answer("5xx")))
     assert retry.delay == 0.5 and client.booked == ["1", "2", "3"]
+
+
+@dataclass
+class StrictClient(Client):
+    """A platform that refuses malformed ids when building calls (Amazon's ASINs, JD's SKUs)."""
+
+    def calls_for(self, watch: Watch) -> list[ApiCall]:
+        bad = [i for i in (*watch.item_ids, *watch.urls) if i.startswith("bad")]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an id")
+        return [call(*watch.item_ids)] if watch.item_ids else []
+
+
+def test_a_bad_watch_entry_is_reported_and_the_rest_is_crawled(
+        caplog: pytest.LogCaptureFixture) -> None:
+    r, stats = router(StrictClient())
+    watches = [Watch("shop", "phones", item_ids=("1", "bad-x", "2")),
+               Watch("shop", "cases", item_ids=("3",)), Watch("shop", "junk", urls=("bad-url",))]
+    with caplog.at_level(logging.ERROR):
+        sent = list(r.start(watches))
+    assert [s.call.item_ids for s in sent] == [("1", "2"), ("3",)]  # still one batch per watch
+    errors = [rec.getMessage() for rec in caplog.records if rec.levelno == logging.ERROR]
+    assert len(errors) == 2
+    assert "watch 'phones'" in errors[0] and "'bad-x'" in errors[0] and "not an id" in errors[0]
+    assert "url entry 'bad-url'" in errors[1]
+    assert stats["pricewatch/shop/rejected/bad_watch_entry"] == 2
+
+
+def test_a_bad_watch_entry_without_the_api_is_reported_too() -> None:
+    class StrictReader(Reader):
+        def targets_for(self, watch: Watch) -> list[PageTarget]:
+            if any(i.startswith("bad") for i in watch.item_ids):
+                raise LookupError("no page for it")
+            return super().targets_for(watch)
+
+    r, stats = router(reader=StrictReader(), use_api=False)
+    fetched = list(r.start([Watch("shop", item_ids=("1", "bad-x"))]))
+    assert [f.target.item_id for f in fetched] == ["1"]
+    assert stats["pricewatch/shop/rejected/bad_watch_entry"] == 1

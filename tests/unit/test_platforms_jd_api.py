@@ -229,3 +229,8 @@ def test_search_page_two_asks_for_nothing_more() -> None:
 def test_bad_options_name_the_key(options: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         client(**options)
+
+
+def test_a_non_numeric_sku_is_refused_when_building_calls() -> None:
+    with pytest.raises(ValueError, match="'iphone-15'"):
+        client().calls_for(Watch("jd", item_ids=("100012043978", "iphone-15")))

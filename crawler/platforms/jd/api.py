@@ -100,7 +100,13 @@ class JdClient:
 
     # --- building ---------------------------------------------------------------------------
     def calls_for(self, watch: Watch) -> list[ApiCall]:
-        ids = list(dict.fromkeys([*watch.item_ids, *(sku_of(u) for u in watch.urls)]))
+        """Promotion batches of the watch's SKUs (a non-numeric id is refused: ``ValueError``,
+        which the router reports as a bad watch entry), a goods.query search per keyword."""
+        bad = [i for i in watch.item_ids if not i.strip().isdigit()]
+        if bad:
+            raise ValueError(f"jd: {bad[0]!r} is not a JD SKU id (digits only)")
+        ids = list(dict.fromkeys([*(i.strip() for i in watch.item_ids),
+                                  *(sku_of(u) for u in watch.urls)]))
         calls = [self.promotion_call(batch) for batch in chunks([i for i in ids if i],
                                                                  MAX_PROMOTION_SKUS)]
         if self.goods_query:
