@@ -80,8 +80,14 @@ class PlatformRouter(PageSide):
         if self.api_on:
             assert self.client is not None
             for watch in watches:
-                calls = self._per_watch(watch, self.client.calls_for)
+                served = tuple(u for u in watch.urls if self._api_serves(watch, u))
+                calls = self._per_watch(replace(watch, urls=served), self.client.calls_for)
                 yield from (self._send(call) for call in calls)
+                pages = tuple(u for u in watch.urls if u not in served)
+                if pages:  # URLs the API cannot look up (no id in them): their pages
+                    only = replace(watch, item_ids=(), urls=pages, keywords=())
+                    for target in self._per_watch(only, self.reader.targets_for):
+                        yield from self.page(target, "page")
             return
         purpose = "fallback" if self.api_off_reason else "page"
         for watch in watches:
@@ -203,6 +209,16 @@ class PlatformRouter(PageSide):
                     values.append(value)
         rest = replace(watch, **{kind: tuple(values) for kind, values in good.items()})
         return list(plan(rest)) if any(good.values()) else []
+
+    def _api_serves(self, watch: Watch, url: str) -> bool:
+        """Whether the client builds a call for ``url`` alone (a refused URL counts as served:
+        ``_per_watch`` reports it)."""
+        assert self.client is not None
+        alone = replace(watch, item_ids=(), urls=(url,), keywords=())
+        try:
+            return bool(self.client.calls_for(alone))
+        except (ValueError, LookupError):
+            return True
 
     def _bad_entry(self, watch: Watch, kind: str, value: str, exc: Exception) -> None:
         self.count("rejected/bad_watch_entry")

@@ -448,3 +448,27 @@ def test_a_bad_watch_entry_without_the_api_is_reported_too() -> None:
     fetched = list(r.start([Watch("shop", item_ids=("1", "bad-x"))]))
     assert [f.target.item_id for f in fetched] == ["1"]
     assert stats["pricewatch/shop/rejected/bad_watch_entry"] == 1
+
+
+@dataclass
+class IdUrlClient(Client):
+    """A platform whose API takes ids read from URLs (``…/item/<id>``); other URLs it cannot use."""
+
+    def calls_for(self, watch: Watch) -> list[ApiCall]:
+        ids = [*watch.item_ids, *(u.rsplit("/item/", 1)[1] for u in watch.urls if "/item/" in u)]
+        return [call(*ids)] if ids else []
+
+
+@dataclass
+class UrlReader(Reader):
+    def targets_for(self, watch: Watch) -> list[PageTarget]:
+        return [*super().targets_for(watch), *(PageTarget("shop", u, "") for u in watch.urls)]
+
+
+def test_urls_the_api_cannot_look_up_are_crawled_from_their_pages_while_the_api_is_on() -> None:
+    r, _ = router(IdUrlClient(), UrlReader())
+    watch = Watch("shop", item_ids=("1",), urls=("http://shop/item/2", "http://shop/p/red-case"))
+    first, page = list(r.start([watch]))
+    assert isinstance(first, SendApi) and first.call.item_ids == ("1", "2")
+    assert isinstance(page, FetchPage) and page.target.url == "http://shop/p/red-case"
+    assert page.purpose == "page"
