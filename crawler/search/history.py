@@ -27,6 +27,9 @@ INTERVALS = (("1m", 60), ("5m", 300), ("15m", 900), ("1h", 3600), ("3h", 10800),
 #: A point that a buyer could not order at its price does not set a low.
 ORDERABLE_POINT = {"bool": {"must_not": [{"term": {"availability": "out_of_stock"}},
                                          {"term": {"price_suspect": True}}]}}
+#: Only points with a price say which currency and price a history is drawn in: a delisting
+#: point (no price, no currency) must not turn a one-currency listing into a "mixed" one.
+PRICED_POINT = {"exists": {"field": "price_minor"}}
 
 
 def interval_for(days: int) -> str:
@@ -84,7 +87,7 @@ def _series_body(term: dict[str, Any], since: datetime, now: datetime, interval:
         "size": 0,
         "track_total_hits": True,
         "aggs": {
-            **basis_aggs(),
+            "priced": {"filter": PRICED_POINT, "aggs": basis_aggs()},
             "series": {
                 "terms": {"field": "listing_id", "size": MAX_SERIES, "execution_hint": "map",
                           "order": {"_key": "asc"}},
@@ -118,17 +121,19 @@ def _lows_body(term: dict[str, Any], now: datetime) -> dict[str, Any]:
         "track_total_hits": True,
         "aggs": {
             "windows": {"filters": {"filters": windows}, "aggs": lows},
-            "all": {"filter": windows[str(LOW_WINDOWS[-1])], "aggs": basis_aggs()},
+            "all": {"filter": {"bool": {"filter": [windows[str(LOW_WINDOWS[-1])],
+                                                   PRICED_POINT]}}, "aggs": basis_aggs()},
         },
     }
 
 
 def _basis(series: Mapping[str, Any], lows: Mapping[str, Any], base_currency: str
            ) -> Basis | None:
-    """The window's basis; a window without points falls back to the last 365 days'."""
-    if series["hits"]["total"]["value"]:
-        return basis_from_aggs(series["hits"]["total"]["value"], series["aggregations"],
-                               base_currency)
+    """The window's basis (over its priced points); a window without any falls back to the
+    last 365 days'."""
+    priced = series["aggregations"]["priced"]
+    if priced["doc_count"]:
+        return basis_from_aggs(priced["doc_count"], priced, base_currency)
     year = lows["aggregations"]["all"]
     return basis_from_aggs(year["doc_count"], year, base_currency)
 
