@@ -1,224 +1,190 @@
-"""Search and comparison over the fixture marketplace's catalog, written by the real index step.
+"""Search, comparison and history over a catalog the crawler really crawled (issue 7, "Done when").
 
-No spider exists yet, so the "crawl" reads the marketplace's truth tick by tick (the values a
-correct crawler extracts: money as Decimal, the rest as shown), normalizes it with
-``crawler.normalize`` and indexes it with ``ListingIndexer``: the documents have exactly the shape
-the pipelines write. Market ticks are observed 6 hours apart. The oracle recomputes every number
-from the truth rows, following docs/search.md, with the same dated rate table for conversions.
+One module fixture: a private fixture marketplace (seed 10, 40 items, all 7 platforms) is crawled
+with ``pricewatch crawl --fixtures URL`` (real spiders, pipelines, matcher and index step into a
+private prefix), market time is stepped 3 ticks (prices, promotions, stock, coupons, a delisting,
+new items), and the catalog is crawled again. Every expectation is recomputed from
+``/_control/truth`` of the two market states (``tests/support/crawled_catalog.py``).
+
+Market time and wall time: the marketplace's ticks carry no clock; the crawl stamps each listing
+and history point with the wall time it fetched it (``fetched_at``), so the two crawls are
+seconds apart, not a day. "24 h change" is therefore asked *as of* 24 h after a moment between
+the two crawls (``Catalog.as_of``): 24 h before that moment only the first crawl had been seen, so
+"24 h ago" is market tick 0 and "now" is tick 3, exactly as a day between two crawls would be.
+The listings index holds the current state whatever ``as_of`` says. History is read as of the
+real now over one day; its 5-minute points are placed with each listing's ``fetched_at`` (taken
+from the index after each crawl), because whether the two crawls share a bucket depends on the
+wall clock, and a shared bucket holds the lower of the two values by design (docs/search.md).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
-from itertools import pairwise
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 
-from crawler.index.names import IndexNames
-from crawler.index.templates import ensure_indices
-from crawler.indexing.documents import listing_document
-from crawler.indexing.indexer import ListingIndexer
-from crawler.indexing.spool import Spool
-from crawler.items import Listing
-from crawler.normalize.fx import RateTable
-from crawler.normalize.listing import NormalizeContext, normalize_listing
-from crawler.normalize.money import from_minor
+from crawler.esnode.service import Connection
 from crawler.search.compare import compare_group
-from crawler.search.history import listing_history
+from crawler.search.history import INTERVALS, listing_history
 from crawler.search.listings import search_listings
 from crawler.search.params import SearchParams
 from crawler.search.pricing import PricingSettings
-from tests.support.es import drop_prefix, fresh_names
-from tests.support.marketplace import MarketplaceProcess
+from tests.support.crawl_check import compare, indexed
+from tests.support.crawled_catalog import (
+    BASE,
+    OURS,
+    Catalog,
+    crawl_catalog,
+    expected_comparison,
+    expected_points,
+    facets,
+    groups,
+    in_base,
+    matches,
+    observations,
+    orderable,
+)
 
 pytestmark = [pytest.mark.es, pytest.mark.slow]
-TICKS, EVERY = 8, timedelta(hours=6)
-MONEY = {"price_minor": "price", "list_price_minor": "list_price", "coupon_minor": "coupon_amount",
-         "coupon_threshold_minor": "coupon_threshold", "shipping_minor": "shipping"}
-LISTING_FIELDS = {f.name for f in fields(Listing)}
-
-
-@dataclass
-class Crawled:
-    names: IndexNames
-    ticks: list[tuple[datetime, list[dict[str, Any]]]]
-    rates: RateTable
-    now: datetime
-
-
-def extracted(row: dict[str, Any], at: datetime, tick: int) -> Listing:
-    """What a correct spider yields for a truth row: extracted money, no normalized fields."""
-    plain = {k: v for k, v in row.items() if k in LISTING_FIELDS and not k.endswith("_minor")
-             and v is not None}
-    money = {name: from_minor(row[minor], row["currency"]) for minor, name in MONEY.items()
-             if row.get(minor) is not None}
-    if row["platform"] == "taobao" and row.get("availability") == "in_stock":
-        # As the taobao spider reads it: TOP's own "onsale". The canonical "in_stock" folds to
-        # TOP's "instock" (= in the warehouse, not for sale) in crawler.normalize.availability.
-        plain["availability"] = "onsale"
-    return Listing(**plain, **money, fetched_at=at, run_id=f"tick-{tick}", spider=row["platform"])
+SETTINGS = PricingSettings(base_currency=BASE, our_sellers=(OURS,))
 
 
 @pytest.fixture(scope="module")
-def crawled(es: Elasticsearch, tmp_path_factory: Any) -> Iterator[Crawled]:
-    # Its own marketplace (the session one must not be stepped), stopped at the end.
-    market = MarketplaceProcess(seed=11, size=60)
-    names, rates = fresh_names(), RateTable.load()
-    ensure_indices(es, names)
-    ctx = NormalizeContext(base_currency="CNY", rates=rates)
-    spool = Spool(Path(tmp_path_factory.mktemp("spool")) / "spool.jsonl")
-    indexer = ListingIndexer(es, names, spool, daily_every=None, refresh=True)
-    start = datetime.now(UTC).replace(microsecond=0) - TICKS * EVERY
-    ticks = []
-    try:
-        for tick in range(TICKS):
-            at, rows = start + tick * EVERY, market.listings()
-            docs = [listing_document(normalize_listing(extracted(r, at, tick), ctx)) for r in rows]
-            result = indexer.index(docs)
-            assert not result.failures, result.failures[:2]
-            ticks.append((at, rows))
-            market.step()
-        yield Crawled(names, ticks, rates, ticks[-1][0] + timedelta(minutes=1))
-    finally:
-        market.stop()
-        drop_prefix(es, names)
+def catalog(es: Elasticsearch, es_connection: Connection, tmp_path_factory: Any
+            ) -> Iterator[Catalog]:
+    with crawl_catalog(es, es_connection.target.url, tmp_path_factory.mktemp("crawl")) as built:
+        yield built
 
 
-def orderable(row: dict[str, Any]) -> bool:
-    return row.get("availability") != "out_of_stock" and not row.get("delisted") \
-        and row.get("price_minor") is not None
+def test_the_crawl_indexed_every_listing_and_grouped_it_as_the_truth_does(
+        es: Elasticsearch, catalog: Catalog) -> None:
+    docs = indexed(es, catalog.names)
+    check = compare(catalog.after.values(), docs)
+    assert check.missing == [] and check.wrong == [], check.describe()
+    assert {r["platform"] for r in catalog.live()} == {d["platform"] for d in docs.values()}
+    gone = [lid for lid, r in catalog.after.items() if r.get("delisted")]
+    assert gone and all(docs[lid]["delisted"] for lid in gone)
+    # The documented schema.org limit: a vanished page's listing stays as first seen (stale).
+    assert all(not docs[lid].get("delisted") and catalog.seen_second[lid] ==
+               catalog.seen_first[lid] for lid in catalog.vanished)
+    # One indexed group per truth group, with the same members (the matcher's own ids).
+    by_group: dict[str, set[str]] = {}
+    for lid, doc in docs.items():
+        by_group.setdefault(doc["product_group_id"], set()).add(lid)
+    truth = {frozenset(r["listing_id"] for r in rows) for rows in groups(catalog.after).values()}
+    assert {frozenset(m) for m in by_group.values()} == truth
 
 
-def in_base(c: Crawled, row: dict[str, Any], minor: int | None, at: datetime) -> int | None:
-    if minor is None:
-        return None
-    return c.rates.rate(row["currency"], "CNY", at.date()).convert_minor(minor)
+@pytest.mark.parametrize("query", ["华为 手机", "Nike Vomero", "Anker earbuds"])
+def test_chinese_and_english_queries_find_what_the_truth_holds(
+        es: Elasticsearch, catalog: Catalog, query: str) -> None:
+    want = {r["listing_id"]: r for r in catalog.live() if matches(r, query)}
+    assert len(want) >= 2, f"the catalog has listings for {query!r}"
+    page = search_listings(es, catalog.names, SearchParams(q=query, limit=100))
+    assert page.total == len(want)
+    assert {h.listing_id for h in page.hits} == set(want)
+    got = {h.listing_id: (h.price_minor, h.currency, h.availability) for h in page.hits}
+    assert got == {lid: (r["price_minor"], r["currency"], r["availability"])
+                   for lid, r in want.items()}
+    assert _facet_counts(page) == facets(list(want.values()))
 
 
-def groups(c: Crawled) -> dict[str, list[dict[str, Any]]]:
-    """Groups with two or more orderable offers now, none ever delisted (see docs/search.md:
-    a delisting is not in the history, so the 24 h lookback cannot see it)."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for row in c.ticks[-1][1]:
-        out.setdefault(row["product_group_id"], []).append(row)
-    delisted = {r["product_group_id"] for _, rows in c.ticks for r in rows if r.get("delisted")}
-    return {g: rows for g, rows in out.items()
-            if g not in delisted and sum(map(orderable, rows)) >= 2}
+def test_facets_of_the_whole_catalog_and_a_chosen_platform(es: Elasticsearch,
+                                                            catalog: Catalog) -> None:
+    live = catalog.live()
+    page = search_listings(es, catalog.names, SearchParams(limit=1))
+    assert page.total == len(live) and _facet_counts(page) == facets(live)
+    names = {r["seller_id"]: r["seller_name"] for r in live if r.get("seller_id")}
+    assert {b.key: b.label for b in page.facets["seller"]} == names
+    # A chosen platform filters the hits and the other facets, not its own facet.
+    chosen = SearchParams(platform=["pdd"], limit=100)
+    page = search_listings(es, catalog.names, chosen)
+    pdd = [r for r in live if r["platform"] == "pdd"]
+    assert page.total == len(pdd) and {h.listing_id for h in page.hits} == \
+        {r["listing_id"] for r in pdd}
+    assert _facet_counts(page) == facets(pdd) | {"platform": facets(live)["platform"]}
 
 
-def expected(c: Crawled, rows: list[dict[str, Any]], ours: str) -> dict[str, Any]:
-    now_at, counted = c.ticks[-1][0], [r for r in rows if orderable(r)]
-    mixed = len({r["currency"] for r in counted}) > 1
-    kind = "effective" if all(r.get("effective_price_minor") is not None for r in counted) \
-        else "price"
-
-    def value(row: dict[str, Any], at: datetime) -> int | None:
-        minor = row.get(f"{kind}_price_minor" if kind == "effective" else "price_minor")
-        return in_base(c, row, minor, at) if mixed else minor
-
-    now = {r["listing_id"]: value(r, now_at) for r in counted}
-    then_at, then_rows = next((at, rs) for at, rs in reversed(c.ticks)
-                              if at <= c.now - timedelta(hours=24))
-    ids = set(now) | {r["listing_id"] for r in rows}
-    then = [value(r, then_at) for r in then_rows if r["listing_id"] in ids
-            and r.get("availability") != "out_of_stock" and r.get("price_minor") is not None]
-    then = [v for v in then if v is not None]
-    known = [v for v in now.values() if v is not None]
-    mine = [v for lid, v in now.items() if _seller(rows, lid) == ours]
-    rivals = [v for lid, v in now.items() if _seller(rows, lid) != ours]
-    want: dict[str, Any] = {
-        "counted_offers": len(counted), "basis": (kind, mixed),
-        "cheapest_minor": min(known), "spread_minor": max(known) - min(known),
-        "change_24h_minor": min(known) - min(then) if then else None,
-    }
-    if mine and rivals:
-        want["price_index"] = (Decimal(min(mine)) / Decimal(min(rivals))).quantize(
-            Decimal("0.001"), rounding=ROUND_HALF_EVEN)
-        want["our_rank"] = 1 + sum(1 for v in rivals if v < min(mine))
-    return want
+def _facet_counts(page: Any) -> dict[str, dict[str, int]]:
+    return {name: {b.key: b.count for b in buckets} for name, buckets in page.facets.items()}
 
 
-def _seller(rows: list[dict[str, Any]], listing_id: str) -> str:
-    row = next(r for r in rows if r["listing_id"] == listing_id)
-    return f"{row['platform']}:{row['seller_id']}"
-
-
-def test_comparisons_equal_what_the_truth_implies(es: Elasticsearch, crawled: Crawled) -> None:
-    chosen = groups(crawled)
-    assert len(chosen) >= 3, "the catalog has product groups sold by several sellers"
-    sellers = [f"{r['platform']}:{r['seller_id']}" for rows in chosen.values() for r in rows
-               if r.get("seller_id")]
-    ours = max(set(sellers), key=sellers.count)  # the seller in most groups plays "us"
-    settings = PricingSettings(base_currency="CNY", our_sellers=(ours,))
-    wrong = {}
-    for group, rows in chosen.items():
-        c = compare_group(es, crawled.names, group, settings, crawled.now)
-        assert c is not None and c.basis is not None
-        want = expected(crawled, rows, ours)
+def test_comparisons_equal_what_the_truth_implies(es: Elasticsearch, catalog: Catalog) -> None:
+    docs = indexed(es, catalog.names)
+    compared = {g for g, rows in groups(catalog.after).items() if any(map(orderable, rows))}
+    wrong, wants = {}, []
+    for group in sorted(compared):
+        member = next(r["listing_id"] for r in catalog.after.values()
+                      if r["product_group_id"] == group)
+        c = compare_group(es, catalog.names, docs[member]["product_group_id"], SETTINGS,
+                          catalog.as_of)
+        assert c is not None and c.basis is not None, group
+        want = expected_comparison(catalog, group)
         got = {k: getattr(c, k) for k in want if k != "basis"} | {
             "basis": (c.basis.kind, c.basis.base)}
+        wants.append(want)
         if got != want:
-            wrong[group] = (got, want)
+            wrong[group] = {k: (got[k], want[k]) for k in want if got[k] != want[k]}
     assert wrong == {}
-    assert any("price_index" in expected(crawled, rows, ours) for rows in chosen.values())
+    # The catalog exercises every figure: several offers, our index, a 24 h move, mixed money.
+    assert sum(w["counted_offers"] >= 2 for w in wants) >= 5
+    assert any(w["price_index"] is not None for w in wants)
+    assert any(w["change_24h_minor"] for w in wants)
+    assert any(w["basis"][1] for w in wants) and any(not w["basis"][1] for w in wants)
 
 
-def test_model_and_chinese_brand_queries_find_their_listings(es: Elasticsearch,
-                                                              crawled: Crawled) -> None:
-    live = [r for r in crawled.ticks[-1][1] if not r.get("delisted")]
-    model = max((r["model"] for r in live if r.get("model")),
-                key=lambda m: sum(r.get("model") == m for r in live))
-    page = search_listings(es, crawled.names, SearchParams(q=model, limit=100))
-    with_model = {r["listing_id"] for r in live if r.get("model") == model}
-    assert {h.listing_id for h in page.hits[:len(with_model)]} == with_model
-    zh = [r for r in live if r["platform"] in ("jd", "taobao", "pdd") and r.get("brand")
-          and all("\u4e00" <= ch <= "\u9fff" for ch in r["brand"])]
-    assert zh, "the catalog has Chinese brand labels"
-    label = zh[0]["brand"]
-    page = search_listings(es, crawled.names, SearchParams(q=label, limit=100))
-    holds = {r["listing_id"] for r in live
-             if any(label in (r.get(f) or "") for f in ("title", "brand", "seller_name"))}
-    assert {h.listing_id for h in page.hits} == holds and page.total == len(holds)
+def test_offer_changes_over_24_hours(es: Elasticsearch, catalog: Catalog) -> None:
+    """Per offer: the compared price now minus the first crawl's value of the same field."""
+    docs, moved = indexed(es, catalog.names), 0
+    for group, rows in groups(catalog.after).items():
+        c = compare_group(es, catalog.names, docs[rows[0]["listing_id"]]["product_group_id"],
+                          SETTINGS, catalog.as_of)
+        assert c is not None
+        for offer in c.offers:
+            before = catalog.before.get(offer.listing_id)
+            want = None
+            if c.basis is not None and before is not None and offer.compare_minor is not None:
+                field = c.basis.field
+                then = _point_value(catalog, before, field)
+                want = None if then is None else offer.compare_minor - then
+                assert offer.compare_minor == _point_value(
+                    catalog, catalog.after[offer.listing_id], field, second=True), offer
+            assert offer.change_24h_minor == want, (group, offer.listing_id)
+            moved += bool(want)
+    assert moved, "some offer moved between the crawls"
 
 
+def _point_value(c: Catalog, row: dict[str, Any], field: str, second: bool = False
+                 ) -> int | None:
+    native = field.replace("_base", "")
+    minor = row.get(native)
+    if minor is None or native == field:
+        return minor
+    seen = (c.seen_second if second else c.seen_first)[row["listing_id"]]
+    return in_base(c, minor, row["currency"], seen)
 
 
-
-def test_facets_count_the_catalog(es: Elasticsearch, crawled: Crawled) -> None:
-    live = [r for r in crawled.ticks[-1][1] if not r.get("delisted")]
-    page = search_listings(es, crawled.names, SearchParams(limit=1))
-    assert page.total == len(live)
-    for facet, key in (("platform", "platform"), ("availability", "availability")):
-        assert {b.key: b.count for b in page.facets[facet]} == Counter(r[key] for r in live)
-
-
-TRACKED = ("price_minor", "effective_price_minor", "availability")
-
-
-def test_listing_history_has_a_point_per_change_and_the_right_low(es: Elasticsearch,
-                                                                  crawled: Crawled) -> None:
-    rows = [r for rows in groups(crawled).values() for r in rows][:12]
-    for row in rows:
-        seen = [next(r for r in tick_rows if r["listing_id"] == row["listing_id"])
-                for _, tick_rows in crawled.ticks
-                if any(r["listing_id"] == row["listing_id"] for r in tick_rows)]
-        changes = 1 + sum(1 for a, b in pairwise(seen)
-                          if any(a.get(f) != b.get(f) for f in TRACKED))
-        history = listing_history(es, crawled.names, row["listing_id"], 7, crawled.now)
-        assert history is not None
-        if all(r.get("price_minor") is None for r in seen):  # never priced (Amazon, unsold)
-            assert history.basis is None and history.lows[0].minor is None
+def test_listing_history_has_the_crawled_points_and_lows(es: Elasticsearch,
+                                                         catalog: Catalog) -> None:
+    now, seconds = datetime.now(UTC), dict(INTERVALS)["5m"]
+    with_two = 0
+    for lid in sorted(catalog.after):
+        seen = observations(catalog, lid)
+        history = listing_history(es, catalog.names, lid, 1, now)
+        assert history is not None and history.interval == "5m", lid
+        if not seen:
             continue
-        assert history.basis is not None
-        assert len(history.series[0].points) == changes, row["listing_id"]
-        field = "effective_price_minor" if history.basis.kind == "effective" else "price_minor"
-        orderable_values = [r[field] for r in seen
-                            if r.get("availability") != "out_of_stock" and r.get(field) is not None]
-        assert history.lows[0].minor == (min(orderable_values) if orderable_values else None)
+        points = [p.model_dump() for p in history.series[0].points]
+        assert points == expected_points(catalog, lid, seconds), lid
+        with_two += len(seen) == 2
+        rows = [row for _, row in seen]
+        if all(r.get("price_minor") is not None for r in rows):
+            field = "effective_price_minor" if all(
+                r.get("effective_price_minor") is not None for r in rows) else "price_minor"
+            assert history.basis is not None and history.basis.field == field, lid
+            buyable = [r[field] for r in rows if r["availability"] != "out_of_stock"]
+            assert history.lows[0].minor == (min(buyable) if buyable else None), lid
+    assert with_two >= 3, "the step moved several listings, each with a second point"
