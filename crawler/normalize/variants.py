@@ -9,6 +9,7 @@ marketing names apart. Matching never merges listings whose variants differ (see
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -225,16 +226,28 @@ def variants_from_title(title: str) -> dict[str, str]:
 
 _COLOR_NAMES = sorted(COLORS, key=len, reverse=True)
 
+
+def _color_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(re.escape(name) if _is_cjk(name[0])
+                      else rf"(?<![a-z]){re.escape(name)}(?![a-z])")
+
+
 def _color_in(text: str) -> str | None:
     found: set[str] = set()
-    for name in _COLOR_NAMES:
-        if len(name) == 1:  # a lone 黑/白 in a title is too often part of another word
-            continue
-        pattern = re.escape(name) if _is_cjk(name[0]) else rf"(?<![a-z]){re.escape(name)}(?![a-z])"
-        if re.search(pattern, text):
-            found.add(COLORS[name])
-            text = re.sub(pattern, " ", text)
+    for pattern, color in _color_patterns():
+        if pattern.search(text):
+            found.add(color)
+            text = pattern.sub(" ", text)
     return found.pop() if len(found) == 1 else None
+
+
+@functools.cache
+def _color_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """Compiled once, longest name first (escaping and compiling per title was a third of the
+    pipelines' time in benchmarks/ingest.py). A lone 黑/白 in a title is too often part of
+    another word: one-character names are left out."""
+    return [(_color_pattern(name), COLORS[name]) for name in _COLOR_NAMES if len(name) > 1]
+
 
 def _is_cjk(ch: str) -> bool:
     return "\u3040" <= ch <= "\u9fff"
