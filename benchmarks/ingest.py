@@ -1,0 +1,318 @@
+"""Ingest throughput: listings from the fixture API path through every pipeline into Elasticsearch,
+beside raw ``elasticsearch.helpers.streaming_bulk`` of the very same documents, in one run.
+
+    .venv/bin/python benchmarks/ingest.py [--size 100000] [--platforms taobao,jd,shopify]
+                                          [--batch 500] [--es-url http://127.0.0.1:9200]
+
+1. **Source** (not timed in the comparison): a fixture marketplace big enough for ``--size``
+   listings; each platform's own API client (``crawler/platforms/<p>``: signed calls, answers read
+   into records, ``to_listing``) asks the marketplace's API for every item id of the truth, in the
+   platform's batch sizes; records the API leaves incomplete are completed from their product
+   page as the ladder does (API values win). JS-only pages are not rendered: their listings keep
+   what the API gave (and are dropped by validation when that lacks a price, as counted).
+2. **Pipelines**: each Listing through the real pipeline objects — ``ValidatePipeline``,
+   ``NormalizePipeline``, ``MatchPipeline`` (the matcher as a crawl uses it), then the index
+   step exactly as ``IndexPipeline`` does it (``listing_document`` + ``ListingIndexer.index`` per
+   ``--batch``: one ``mget`` and one bulk of upserts and history points, written by one worker
+   thread while the next items are processed, as the crawl's reactor thread pool does) into
+   ``pwbench-<id>a``.
+   Items/s counts only the time spent in the pipelines (time waiting for the API is left out).
+3. **Raw**: the documents the pipelines stored (listings and history points), written again with
+   ``streaming_bulk`` (``index`` ops, same chunk size) into ``pwbench-<id>b``.
+
+Printed: items/s of both and their ratio (goal >= 0.8x raw), the process's peak RSS, and RSS
+sampled every 10 % of the items (flat = the pipelines keep nothing per item, apart from the
+matcher's groups, one small entry per product). Both index prefixes are deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from elasticsearch import Elasticsearch  # noqa: E402
+from elasticsearch.helpers import streaming_bulk  # noqa: E402
+from scrapy.exceptions import DropItem  # noqa: E402
+
+from crawler.config import Config  # noqa: E402
+from crawler.index.names import IndexNames  # noqa: E402
+from crawler.index.templates import ensure_indices  # noqa: E402
+from crawler.indexing.documents import listing_document  # noqa: E402
+from crawler.indexing.indexer import ListingIndexer  # noqa: E402
+from crawler.indexing.spool import Spool  # noqa: E402
+from crawler.items import Source  # noqa: E402
+from crawler.ladder.fixtures import export_env, fixture_crawl  # noqa: E402
+from crawler.ladder.listings import (  # noqa: E402
+    Provenance,
+    complete,
+    match_page_record,
+    record_key,
+    to_listing,
+)
+from crawler.ladder.setup import platform_config, platform_settings  # noqa: E402
+from crawler.normalize.fx import RateTable  # noqa: E402
+from crawler.normalize.listing import NormalizeContext  # noqa: E402
+from crawler.platforms import registry  # noqa: E402
+from crawler.platforms.base import Answer, ApiCall, PageTarget, Watch  # noqa: E402
+from crawler.validate import Limits  # noqa: E402
+from pipelines.index import _plausibility_check  # noqa: E402
+from pipelines.match import matcher_from_config  # noqa: E402
+from pipelines.normalize import NormalizePipeline  # noqa: E402
+from pipelines.validate import ValidatePipeline  # noqa: E402
+from tests.support.es import drop_prefix  # noqa: E402
+from tests.support.marketplace import MarketplaceProcess  # noqa: E402
+
+#: Listings per marketplace item (measured: size 60 → 98 listings over all platforms).
+LISTINGS_PER_ITEM = 1.5
+DEFAULT_PLATFORMS = "taobao,jd,pdd,shopify,woocommerce"
+RUN_ID = f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+
+
+class Stats:
+    """The two calls the pipeline objects make on Scrapy's stats collector."""
+
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] += count
+
+    def set_value(self, key: str, value: int) -> None:
+        self.values[key] = value
+
+
+# -- the source: the fixture API path -------------------------------------------------------------
+def api_listings(market: MarketplaceProcess, platforms: list[str], limit: int) -> Iterator[Any]:
+    """Listings as the platforms' API clients read them from the marketplace, up to ``limit``."""
+    plan = fixture_crawl(market.url, platforms)
+    export_env(plan.env)
+    produced = 0
+    with httpx.Client(timeout=60.0) as http:
+        for watch in plan.watches:
+            spec = registry.get(watch["platform"])
+            cfg = platform_config(spec.name, Config(), plan.platforms.get(spec.name))
+            settings = platform_settings(spec, cfg)
+            client = spec.make_client(settings)  # type: ignore[misc]
+            reader = spec.make_page_reader(settings)
+            prov = Provenance(spec.name, spec.name, RUN_ID, Source.API)
+            calls = list(client.calls_for(Watch(platform=spec.name, item_ids=tuple(
+                watch["item_ids"]), site=watch.get("site"))))
+            while calls:
+                result = client.read_api(calls[0], send(http, calls.pop(0)))
+                if result.error is not None:
+                    raise SystemExit(f"{spec.name}: {result.error}")
+                calls[:0] = result.follow_up
+                records = [*result.records, *(r for target in result.incomplete
+                                              for r in completed(http, reader, target))]
+                for record in records:
+                    yield to_listing(record, Provenance(
+                        prov.platform, prov.spider, prov.run_id, prov.source,
+                        fetched_at=datetime.now(UTC)))[0]
+                    produced += 1
+                    if produced >= limit:
+                        return
+
+
+def completed(http: httpx.Client, reader: Any, target: PageTarget) -> list[dict[str, Any]]:
+    """The API's records of ``target`` completed from its product page, as the ladder does
+    (``crawler/ladder/pages.py``: API values win; a JS-only page leaves them as they are)."""
+    response = http.get(target.url)
+    result = reader.read(target, Answer(str(response.url), response.status_code,
+                                        dict(response.headers), response.content))
+    found = {}
+    if not result.needs_browser:
+        for record in result.records:
+            record = {"item_id": target.item_id, "url": target.url, **record}
+            found[record_key(record)] = record
+    out = []
+    for api in target.known:
+        page = match_page_record(api, found)
+        out.append(api if page is None else complete(api, page))
+    return out
+
+
+def send(http: httpx.Client, call: ApiCall) -> Answer:
+    response = http.request(call.method, call.url, content=call.body, headers=dict(call.headers))
+    return Answer(str(response.url), response.status_code, dict(response.headers),
+                  response.content)
+
+
+# -- the pipelines --------------------------------------------------------------------------------
+class Pipelines:
+    """validate → normalize → match → index, the objects a crawl uses, without Scrapy around."""
+
+    def __init__(self, es: Elasticsearch, names: IndexNames, batch: int, home: Path) -> None:
+        config = Config(home=home)
+        rates = RateTable.load(config.pipeline.fx_table)
+        self.stats = Stats()
+        self.validate = ValidatePipeline(Limits(
+            base_currency=config.base_currency, max_price_base=config.pipeline.max_price_base,
+            rates=rates, suspect_jump_factor=config.pipeline.suspect_jump_factor), self.stats)
+        self.normalize = NormalizePipeline(NormalizeContext(config.base_currency, rates),
+                                           self.stats)
+        self.matcher = matcher_from_config(config)
+        self.indexer = ListingIndexer(
+            es, names, Spool(home / "spool.jsonl"), batch_size=batch,
+            plausibility=_plausibility_check(config.pipeline.suspect_jump_factor))
+        self.batch, self.buffer = batch, []  # type: ignore[var-annotated]
+        self.points = self.dropped = 0
+        # IndexPipeline writes each batch off the reactor thread, one at a time, in order, while
+        # the next items go through the other stages: one worker thread does the same here.
+        self.writer = ThreadPoolExecutor(1)
+        self.pending: list[Future[Any]] = []
+
+    def process(self, item: Any) -> None:
+        try:
+            item = self.normalize.process_item(self.validate.process_item(item))
+        except DropItem:  # counted by the pipelines (pricewatch/rejected/...), as in a crawl
+            self.dropped += 1
+            return
+        assignment = self.matcher.match(item)  # MatchPipeline.process_item, minus its stats
+        item.product_group_id = assignment.group_id
+        item.match_method, item.match_confidence = assignment.method, assignment.confidence
+        doc = listing_document(item)
+        doc.setdefault("run_id", RUN_ID)
+        self.buffer.append(doc)
+        if len(self.buffer) >= self.batch:
+            self.flush()
+
+    def flush(self, wait: bool = False) -> None:
+        batch, self.buffer = self.buffer, []
+        if batch:
+            self.pending.append(self.writer.submit(self.indexer.index, batch))
+        for future in [f for f in self.pending if wait or f.done()]:
+            self.pending.remove(future)
+            result = future.result()
+            if result.spooled or result.failures:
+                raise SystemExit(f"index step: {result.spooled} spooled, "
+                                 f"{len(result.failures)} refused: {result.failures[:3]}")
+            self.points += result.history_points
+
+
+def run_pipelines(es: Elasticsearch, names: IndexNames, source: Iterator[Any], size: int,
+                  batch: int, home: Path) -> tuple[float, float, int, list[tuple[int, float]]]:
+    """(pipeline seconds, source seconds, items, RSS samples)."""
+    pipelines = Pipelines(es, names, batch, home)
+    proc = psutil.Process()
+    samples, every = [], max(1, size // 10)
+    in_pipelines = in_source = 0.0
+    items = 0
+    while True:
+        began = time.perf_counter()
+        item = next(source, None)
+        fetched = time.perf_counter()
+        in_source += fetched - began
+        if item is None:
+            break
+        pipelines.process(item)
+        in_pipelines += time.perf_counter() - fetched
+        items += 1
+        if items % every == 0:
+            samples.append((items, proc.memory_info().rss / 2**20))
+    began = time.perf_counter()
+    pipelines.flush(wait=True)
+    in_pipelines += time.perf_counter() - began
+    print(f"pipelines: {items} listings, {pipelines.points} history points, "
+          f"{pipelines.matcher.group_count} product groups; dropped {pipelines.dropped}")
+    return in_pipelines, in_source, items, samples
+
+
+# -- raw streaming_bulk of the same documents -----------------------------------------------------
+def stored_documents(es: Elasticsearch, names: IndexNames) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(kind, source) of every listing and history point the pipelines stored."""
+    from elasticsearch.helpers import scan
+
+    for kind in ("listings", "prices"):
+        for hit in scan(es, index=names.alias(kind), query={"query": {"match_all": {}}},
+                        size=2000):
+            yield kind, {"_id": hit["_id"], **hit["_source"]}
+
+
+def run_raw(es: Elasticsearch, source: IndexNames, target: IndexNames, batch: int
+            ) -> tuple[float, int, int]:
+    """(seconds in streaming_bulk, listings, documents): the stored documents, read first."""
+    now = datetime.now(UTC)
+    docs = list(stored_documents(es, source))
+    actions = [{"_op_type": "index", "_id": doc.pop("_id"), "_source": doc,
+                "_index": target.alias("listings") if kind == "listings"
+                else target.write_index("prices", now)} for kind, doc in docs]
+    listings = sum(1 for kind, _ in docs if kind == "listings")
+    del docs
+    gc.collect()
+    began = time.perf_counter()
+    for ok, info in streaming_bulk(es, actions, chunk_size=batch * 2, raise_on_error=False,
+                                   max_retries=3):
+        if not ok:
+            raise SystemExit(f"raw bulk refused a document: {info}")
+    return time.perf_counter() - began, listings, len(actions)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="listings (default 100000)")
+    parser.add_argument("--platforms", default=DEFAULT_PLATFORMS)
+    parser.add_argument("--batch", type=int, default=500, help="index batch (IndexPipeline's)")
+    parser.add_argument("--es-url", default=os.environ.get("ES_URL", "http://127.0.0.1:9200"))
+    args = parser.parse_args()
+    platforms = args.platforms.split(",")
+    es = Elasticsearch(args.es_url, request_timeout=120)
+    run = uuid.uuid4().hex[:8]
+    ours, raw = IndexNames(f"pwbench-{run}a"), IndexNames(f"pwbench-{run}b")
+    market_size = int(args.size / LISTINGS_PER_ITEM * 7 / len(platforms)) + 50
+    print(f"marketplace of {market_size} items, platforms {platforms}, index batch {args.batch}")
+    market = MarketplaceProcess(seed=11, size=market_size, quota_scale=1000.0)
+    home = Path(os.environ.get("TMPDIR", "/tmp")) / f"pwbench-{run}"
+    try:
+        for names in (ours, raw):
+            ensure_indices(es, names)
+        source = api_listings(market, platforms, args.size)
+        seconds, fetching, items, samples = run_pipelines(es, ours, source, args.size,
+                                                          args.batch, home)
+        es.indices.refresh(index=ours.everything)
+        raw_seconds, raw_listings, raw_docs = run_raw(es, ours, raw, args.batch)
+        report(items, seconds, fetching, raw_listings, raw_docs, raw_seconds, samples)
+    finally:
+        market.stop()
+        for names in (ours, raw):
+            drop_prefix(es, names)
+        es.close()
+
+
+def report(items: int, seconds: float, fetching: float, raw_listings: int, raw_docs: int,
+           raw_seconds: float, samples: list[tuple[int, float]]) -> None:
+    ours_rate, raw_rate = items / seconds, raw_listings / raw_seconds
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nsource (fixture API, not in the ratio): {items} listings in {fetching:.1f} s")
+    print(f"pipelines (validate+normalize+match+index): {items} listings in {seconds:.1f} s = "
+          f"{ours_rate:,.0f} items/s")
+    print(f"raw streaming_bulk of the same {raw_docs} documents ({raw_listings} listings + "
+          f"{raw_docs - raw_listings} history points): {raw_seconds:.1f} s = "
+          f"{raw_rate:,.0f} listings/s")
+    print(f"ratio pipelines / raw: {ours_rate / raw_rate:.2f}x (goal >= 0.8x)")
+    print(f"peak RSS of this process: {peak:.0f} MiB (includes the raw side's document list)")
+    print("RSS as the count grows: " + ", ".join(f"{n:,}: {mib:.0f} MiB" for n, mib in samples))
+    if samples:
+        growth = samples[-1][1] - samples[0][1]
+        print(f"growth from the first to the last sample: {growth:+.0f} MiB "
+              f"({growth * 2**20 / max(1, samples[-1][0] - samples[0][0]):.0f} bytes/listing)")
+
+
+if __name__ == "__main__":
+    main()
