@@ -96,17 +96,23 @@ class ListingIndexer:
     def index(self, documents: list[dict[str, Any]]) -> BatchResult:
         """Write ``documents`` after anything still spooled; spool them if ES is unreachable."""
         result = BatchResult()
-        if len(self.spool) and not self._replay(result):
-            self.spool.append(documents)
-            result.spooled += len(documents)
-            return result
+        if len(self.spool):
+            # Under the spool's lock: another spider's append cannot fall between the replay's
+            # read and its clear (it would be lost), nor slip before this batch's own append.
+            with self.spool.locked():
+                if not self._replay(result):
+                    self.spool.append(documents)
+                    result.spooled += len(documents)
+                    return result
         result.merge(self._write(documents))
         return result
 
     def replay_spool(self) -> BatchResult:
         """Write what an earlier run spooled (call at start, before new items)."""
         result = BatchResult()
-        self._replay(result)
+        if len(self.spool):
+            with self.spool.locked():
+                self._replay(result)
         return result
 
     # -- internals ---------------------------------------------------------------------------------
