@@ -10,7 +10,6 @@ lost. Off with the setting ``PRICEWATCH_REJECTS_ENABLED = False``.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -21,6 +20,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.crawl_context import crawl_config, es_client, run_id
 from crawler.index.bulk import BulkWriter
 from crawler.index.client import index_names
+from crawler.indexing.spool import Spool
 from crawler.rejects import reason_of, reject_document
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class RejectsExtension:
         self.writer = writer
         self.index = names.write_index("rejects")
         self.batch_size = batch_size
-        self.spool = spool
+        self.spool = Spool(spool)  # shared with the other spiders of the crawl: appends are locked
         self.buffer: list[dict[str, Any]] = []
 
     @classmethod
@@ -62,9 +62,11 @@ class RejectsExtension:
         return self.crawler.stats
 
     def spider_opened(self, spider: Spider) -> None:
-        if self.spool.is_file():
-            self.buffer.extend(_read_spool(self.spool))
-            self.spool.unlink()
+        if len(self.spool):
+            with self.spool.locked():  # one spider takes the file; the others find it gone
+                for batch in self.spool.batches(self.batch_size):
+                    self.buffer.extend(batch)
+                self.spool.clear()
             self.stats.inc_value("pricewatch/rejects/replayed", len(self.buffer))
             self.flush()
 
@@ -100,18 +102,5 @@ class RejectsExtension:
                          for doc in lost])
 
     def _spool(self, docs: list[dict[str, Any]]) -> None:
-        self.spool.parent.mkdir(parents=True, exist_ok=True)
-        with self.spool.open("a", encoding="utf-8") as out:
-            for doc in docs:
-                out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        self.spool.append(docs)
         self.stats.inc_value("pricewatch/rejects/spooled", len(docs))
-
-
-def _read_spool(path: Path) -> list[dict[str, Any]]:
-    docs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            docs.append(json.loads(line))
-        except json.JSONDecodeError:
-            logger.error("unreadable line in %(path)s skipped", {"path": path})
-    return docs

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.errors import PricewatchError
+
+logger = logging.getLogger(__name__)
 
 
 class SpoolError(PricewatchError):
@@ -106,9 +109,14 @@ class Spool:
             return
         batch: list[dict[str, Any]] = []
         with self.path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
                     batch.append(json.loads(line))
+                except json.JSONDecodeError:  # a line torn by a crash mid-write: say so, go on
+                    logger.error("unreadable line %(n)d in %(path)s skipped",
+                                 {"n": number, "path": self.path})
                 if len(batch) >= size:
                     yield batch
                     batch = []

@@ -48,3 +48,13 @@ def test_an_unwritable_state_folder_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("a file where the spool folder should be")
     with pytest.raises(SpoolError, match="cannot be"):
         Spool(blocker / "listings.jsonl").append([{"n": 0}])
+
+
+def test_a_line_torn_by_a_crash_is_skipped_with_an_error(tmp_path: Path,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "listings.jsonl"
+    Spool(path).append([{"n": 0}])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"n": 1, "tit')  # the process died here
+    assert list(Spool(path).batches(10)) == [[{"n": 0}]]
+    assert "unreadable line 2" in caplog.text
