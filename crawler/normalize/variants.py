@@ -92,10 +92,21 @@ _INCH = re.compile(r"^(\d{1,3}(?:\.\d)?)\s*(英寸|寸|inch(es)?|in|\"|″)$", r
 _NUMERIC_SIZE = re.compile(r"^(?:eu|us|uk|cn|码数)?\s*(\d{1,3}(?:\.5)?)\s*(码|号|cm)?$",
                            re.IGNORECASE)
 
+#: Entries of each per-distinct-value cache below: enough for the distinct titles and attribute
+#: values of a few index batches (titles repeat for every SKU of an item), and a memory bound.
+CACHE_SIZE = 4096
+
+_WHITESPACE = re.compile(r"\s+")
+
+
 def fold_text(value: object) -> str:
     """NFKC, trimmed, inner whitespace collapsed, at most ``MAX_VALUE`` characters."""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", text).strip()[:MAX_VALUE]
+    return _fold_str(value) if type(value) is str else _fold_str.__wrapped__(str(value))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _fold_str(text: str) -> str:
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()[:MAX_VALUE]
 
 def capacity_text(number: str, unit: str) -> str | None:
     """``256``, ``g`` → ``256GB``; ``1024``, ``gb`` → ``1TB``; None for 3G/4G/5G network names."""
@@ -156,6 +167,7 @@ BASIC_COLORS = frozenset({"black", "white", "silver", "gold", "gray", "blue", "g
                           "pink", "purple", "yellow", "orange", "brown", "beige"})
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def color_family(color: str) -> str | None:
     """The basic colour a colour name belongs to (雅丹黑 → black), or None."""
     return next((family for mark, family in FAMILY_MARKS if mark in color), None)
@@ -181,27 +193,46 @@ def normalize_variant_attributes(raw: Mapping[object, object] | None) -> dict[st
     for key, value in (raw or {}).items():
         if value is None or not str(value).strip():
             continue
-        folded = re.sub(r"[\s_\-]+", "", fold_text(key).lower())
-        name = KEY_ALIASES.get(folded)
-        if name == "color":
-            out["color"] = normalize_color(value)
-        elif name in ("capacity", "ram") or folded in BUNDLE_KEYS:
-            _merge_capacity(out, name or "capacity", value)
-        elif name == "size":
-            out["size"] = normalize_size(value)
-        elif folded:
-            out[folded[:64]] = fold_text(value)
+        # Cached per distinct (key, value): SKUs of one item, and the matcher after normalize,
+        # ask for the same few values again and again.
+        cached = type(key) is str and type(value) is str
+        out.update((_attribute if cached else _attribute.__wrapped__)(key, value))
     return out
 
-def _merge_capacity(out: dict[str, str], name: str, value: object) -> None:
+
+_KEY_NOISE = re.compile(r"[\s_\-]+")
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _attribute(key: object, value: object) -> tuple[tuple[str, str], ...]:
+    """The normalized (name, value) pairs one shop attribute sets, in order."""
+    folded = _KEY_NOISE.sub("", fold_text(key).lower())
+    name = KEY_ALIASES.get(folded)
+    if name == "color":
+        return (("color", normalize_color(value)),)
+    if name in ("capacity", "ram") or folded in BUNDLE_KEYS:
+        return _capacity_pairs(name or "capacity", value)
+    if name == "size":
+        return (("size", normalize_size(value)),)
+    return ((folded[:64], fold_text(value)),) if folded else ()
+
+
+def _capacity_pairs(name: str, value: object) -> tuple[tuple[str, str], ...]:
     parsed = normalize_capacity(value)
     if name == "ram" and "capacity" in parsed and "ram" not in parsed:
-        out["ram"] = parsed["capacity"]
-        return
-    out.update(parsed)
+        return (("ram", parsed["capacity"]),)
+    return tuple(parsed.items())
 
 def variants_from_title(title: str) -> dict[str, str]:
     """Capacity/RAM and colour stated once in a cleaned title (none when several are listed)."""
+    # Normalize and the matcher both read the same cleaned title (and SKUs share one): the
+    # work is done once per distinct title.
+    found = _title_variants(title) if type(title) is str else _title_variants.__wrapped__(title)
+    return dict(found)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _title_variants(title: str) -> tuple[tuple[str, str], ...]:
     text = fold_text(title) if title else ""
     out: dict[str, str] = {}
     bundle = _BUNDLE.search(text)
@@ -222,7 +253,7 @@ def variants_from_title(title: str) -> dict[str, str]:
     color = _color_in(text.lower())
     if color:
         out["color"] = color
-    return out
+    return tuple(out.items())
 
 _COLOR_NAMES = sorted(COLORS, key=len, reverse=True)
 
@@ -234,19 +265,21 @@ def _color_pattern(name: str) -> re.Pattern[str]:
 
 def _color_in(text: str) -> str | None:
     found: set[str] = set()
-    for pattern, color in _color_patterns():
-        if pattern.search(text):
+    for name, pattern, color in _color_patterns():
+        # A pattern can only match where its name is a substring: ``in`` rules out almost all
+        # of them at a fraction of a regex search's cost (same result).
+        if name in text and pattern.search(text):
             found.add(color)
             text = pattern.sub(" ", text)
     return found.pop() if len(found) == 1 else None
 
 
 @functools.cache
-def _color_patterns() -> list[tuple[re.Pattern[str], str]]:
+def _color_patterns() -> list[tuple[str, re.Pattern[str], str]]:
     """Compiled once, longest name first (escaping and compiling per title was a third of the
     pipelines' time in benchmarks/ingest.py). A lone 黑/白 in a title is too often part of
     another word: one-character names are left out."""
-    return [(_color_pattern(name), COLORS[name]) for name in _COLOR_NAMES if len(name) > 1]
+    return [(name, _color_pattern(name), COLORS[name]) for name in _COLOR_NAMES if len(name) > 1]
 
 
 def _is_cjk(ch: str) -> bool:
