@@ -9,6 +9,7 @@ matcher adds every brand it sees to the vocabulary, so a title that names a know
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -65,6 +66,7 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and a crawl sees few distinct brand spellings
 def brand_key(brand: str | None) -> str | None:
     """One key per brand: ``Apple``, ``苹果`` and ``APPLE 苹果`` are all ``apple``."""
     if not brand:

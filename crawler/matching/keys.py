@@ -9,6 +9,7 @@ common Chinese product words become English (``GLOSSARY``), letters and digits a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -68,9 +69,15 @@ _NOISE_RE = re.compile(r"(?<![a-z0-9])([345]g|wifi|wi-fi|nfc|20[0-3]\d(年|款|�
                        r"generation|new|newest|latest|version|model|edition|global|intl|"
                        r"international|unlocked|dual\s+sim|the|with|and|for|of|in|w)(?![a-z0-9])")
 _ORDINAL_RE = re.compile(r"(\d)(st|nd|rd|th)(?![a-z])")
-_COLOR_RE = re.compile("|".join(
-    rf"(?<![a-z]){re.escape(name)}(?![a-z])" if name.isascii() else re.escape(name)
-    for name in sorted(COLORS, key=len, reverse=True) if len(name) > 1))
+_COLOR_NAMES = sorted((name for name in COLORS if len(name) > 1), key=len, reverse=True)
+#: Latin names as whole words, other names anywhere, longest first. The look-behind is written
+#: once for all Latin names rather than on each of them: a branch that starts with a look-behind
+#: is tried at every position, one that starts with a letter only where that letter is (the one
+#: pattern cost more than the rest of the title's folding). The same names match: no Latin
+#: name is a prefix of another-script name or the reverse (tests/unit/test_matching_keys.py).
+_COLOR_RE = re.compile(
+    "(?<![a-z])(?:" + "|".join(re.escape(n) for n in _COLOR_NAMES if n.isascii()) + ")(?![a-z])|"
+    + "|".join(re.escape(n) for n in _COLOR_NAMES if not n.isascii()))
 #: Model numbers: a short letter prefix, then 3+ digits (A3104, HX6857, WH-1000XM5, RTX4090).
 _CODE_RE = re.compile(r"(?<![a-z0-9])[a-z]{1,3}-?\d{3,}(?:[a-z0-9]|-(?=[a-z0-9]))*(?![a-z0-9])")
 _TOKEN_RE = re.compile(r"[a-z]+|\d+|[\u3040-\u30ff\u3400-\u9fff]")
@@ -102,6 +109,7 @@ class MatchFeatures:
         text = repr((self.gtin14, self.brand, self.model, self.variant, self.words))
         return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
+@functools.lru_cache(maxsize=4096)
 def model_key(model: str | None) -> str | None:
     """A model/MPN compared without case, spaces or punctuation (``WH-1000XM5`` = ``wh1000xm5``)."""
     if not model:
@@ -120,8 +128,7 @@ def features(doc: Mapping[str, Any] | Any, vocabulary: BrandVocabulary | None = 
     variant = normalize_variant_attributes(get("variant_attributes") or {})
     for key, value in variants_from_title(title or "").items():
         variant.setdefault(key, value)
-    words, codes = title_words(title or "", brand)
-    tokens = words.split()
+    words, latin, numbers, discriminators, accessories, codes = _title_keys(title or "", brand)
     category = get("category_path") or []
     return MatchFeatures(
         listing_id=str(get("listing_id") or ""),
@@ -130,22 +137,49 @@ def features(doc: Mapping[str, Any] | Any, vocabulary: BrandVocabulary | None = 
         model=model_key(get("model")),
         variant=tuple(sorted((k, v) for k, v in variant.items() if k in VARIANT_KEYS)),
         words=words,
-        latin=" ".join(t for t in tokens if t.isascii()),
-        numbers=frozenset(t for t in tokens if t.isdigit()),
-        discriminators=frozenset(t for t in tokens if t in DISCRIMINATORS),
-        accessories=frozenset(t for t in tokens if t in ACCESSORIES),
+        latin=latin,
+        numbers=numbers,
+        discriminators=discriminators,
+        accessories=accessories,
         codes=codes,
         category=str(category[-1]).lower() if category else None,
     )
 
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_keys(title: str, brand: str | None) -> tuple[
+        str, str, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """words, latin, numbers, discriminators, accessories, codes of one (title, brand).
+
+    Per distinct title (the SKUs of an item share one); the features of one title are then one
+    set of objects, and empty sets are one shared object, which keeps the matcher's
+    representatives small (an empty frozenset is 216 bytes)."""
+    words, codes = title_words(title, brand)
+    tokens = words.split()
+    return (words, " ".join(t for t in tokens if t.isascii()),
+            frozenset(t for t in tokens if t.isdigit()) or _EMPTY,
+            frozenset(t for t in tokens if t in DISCRIMINATORS) or _EMPTY,
+            frozenset(t for t in tokens if t in ACCESSORIES) or _EMPTY,
+            codes or _EMPTY)
+
 _DEFAULT_VOCABULARY = BrandVocabulary()
+
+@functools.lru_cache(maxsize=1024)
+def _brand_patterns(brand: str) -> tuple[re.Pattern[str], ...]:
+    """One compiled pattern per name of the brand, compiled once (not looked up per title)."""
+    return tuple(re.compile(
+        rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])" if alias.isascii() else re.escape(alias))
+        for alias in aliases_of(brand))
+
 
 def title_words(title: str, brand: str | None) -> tuple[str, frozenset[str]]:
     """The comparable words of a cleaned title, and the model codes it holds."""
     text = unicodedata.normalize("NFKC", title).lower()
-    for alias in aliases_of(brand) if brand else ():
-        text = re.sub(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])" if alias.isascii()
-                      else re.escape(alias), " ", text)
+    for pattern in _brand_patterns(brand) if brand else ():
+        text = pattern.sub(" ", text)  # one after the other: removing one name frees the next
     text = _ORDINAL_RE.sub(r"\1", text)
     text = _CAPACITY_RE.sub(" ", text)
     text = _COLOR_RE.sub(" ", text)

@@ -7,6 +7,7 @@ for matching: the listing keeps no ``gtin`` and gets a ``gtin:<problem>`` warnin
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,6 +21,13 @@ _SEPARATORS = re.compile(r"[\s\-.]")
 
 def normalize_gtin(raw: object) -> tuple[str | None, str | None]:
     """``(gtin, None)`` if valid, ``(None, warning)`` if not, ``(None, None)`` when absent."""
+    # Cached per distinct value (normalize, then the matcher on the normalized GTIN); typed, so
+    # True is not read as 1.
+    return _normalized(raw) if type(raw) in (str, int) else _normalized.__wrapped__(raw)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _normalized(raw: object) -> tuple[str | None, str | None]:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
     if isinstance(raw, bool) or not isinstance(raw, str | int) or str(raw).startswith("-"):
