@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -32,14 +33,19 @@ def listing_document(item: Any) -> dict[str, Any]:
     data = item if isinstance(item, Mapping) else _fields(item)
     doc: dict[str, Any] = {}
     for key, value in data.items():
-        if key in TRANSIENT_FIELDS:
+        if key in _TRANSIENT:
             continue
         if value is None or value == [] or value == {}:
-            if key in OFFER_FIELDS:
+            if key in _OFFER:
                 doc[key] = None
             continue
-        doc[key] = json_safe(value)
+        doc[key] = value if type(value) in _PLAIN else json_safe(value)
     return doc
+
+
+_TRANSIENT, _OFFER = frozenset(TRANSIENT_FIELDS), frozenset(OFFER_FIELDS)
+#: Types stored as they are (exact types: a StrEnum is a str, but is stored as its value).
+_PLAIN = frozenset({str, int, bool, float})
 
 
 def _fields(item: Any) -> Mapping[str, Any]:
@@ -47,11 +53,18 @@ def _fields(item: Any) -> Mapping[str, Any]:
     ``ItemAdapter.asdict`` asks every nested value whether it is an item: a quarter of the
     pipelines' time in benchmarks/ingest.py."""
     if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+        return {name: getattr(item, name) for name in _field_names(type(item))}
     return ItemAdapter(item).asdict()
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def json_safe(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):
