@@ -61,6 +61,8 @@ class RateTable:
         self._rows = rows
         self._dates = sorted(rows)
         self.source = source
+        #: (source, target, table date) → Rate: a few currencies and dates per crawl.
+        self._cross: dict[tuple[str, str, date], Rate] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> RateTable:
@@ -92,6 +94,13 @@ class RateTable:
     def rate(self, source: str, target: str, on: date | None = None) -> Rate:
         """The cross rate ``source`` → ``target`` valid on ``on``; NoRate when one is missing."""
         day = self.table_date(on)
+        key = (source, target, day)
+        found = self._cross.get(key)
+        if found is None:
+            found = self._cross[key] = self._cross_rate(source, target, day)
+        return found
+
+    def _cross_rate(self, source: str, target: str, day: date) -> Rate:
         if source == target:
             return Rate(source, target, Decimal(1), day)
         per_eur = self._rows[day]

@@ -59,6 +59,7 @@ def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+@lru_cache(maxsize=512)  # CLDR data do not change while we run; asked ~10 times per listing
 def currency_exponent(currency: str) -> int:
     """Digits after the decimal point in ``currency``'s minor unit (CLDR via babel)."""
     return int(get_currency_precision(currency))

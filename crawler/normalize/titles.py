@@ -11,6 +11,7 @@ a whole when they hold only promo words, otherwise only their brackets go.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -52,11 +53,21 @@ _SPACES = re.compile(r"\s+")
 _EDGE_PUNCT = " -–—_|/\\,，;；:：!！~·*+"
 
 
+#: Distinct titles remembered by the caches below (SKUs of one item share a title; validation
+#: strips the markup of the title normalization cleans next).
+CACHE_SIZE = 4096
+
+
 def clean_title(title: str | None) -> str:
     """``title`` without markup, entities, promo noise and decoration; "" when nothing is left."""
     if not title:
         return ""
-    text = strip_markup(str(title)[:MAX_TITLE])
+    return _clean(title) if type(title) is str else _clean.__wrapped__(str(title))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _clean(title: str) -> str:
+    text = strip_markup(title[:MAX_TITLE])
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = _BRACKETS.sub(_bracket, text)
@@ -69,6 +80,7 @@ def clean_title(title: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def strip_markup(text: str) -> str:
     """Text without HTML comments, scripts/styles, tags and entities (w3lib)."""
     # Twice: shops double-escape (&amp;lt;b&amp;gt;), and decoding can reveal markup to remove.
