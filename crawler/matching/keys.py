@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from crawler.matching.brands import BrandVocabulary, aliases_of, brand_key
 from crawler.normalize.gtin import gtin14, normalize_gtin
@@ -98,7 +98,6 @@ class MatchFeatures:
     discriminators: frozenset[str]
     accessories: frozenset[str]
     codes: frozenset[str]
-    category: str | None
 
     @property
     def variant_dict(self) -> dict[str, str]:
@@ -129,24 +128,29 @@ def features(doc: Mapping[str, Any] | Any, vocabulary: BrandVocabulary | None = 
     for key, value in variants_from_title(title or "").items():
         variant.setdefault(key, value)
     words, latin, numbers, discriminators, accessories, codes = _title_keys(title or "", brand)
-    category = get("category_path") or []
     return MatchFeatures(
         listing_id=str(get("listing_id") or ""),
         gtin14=gtin14(gtin) if gtin else None,
         brand=brand,
         model=model_key(get("model")),
-        variant=tuple(sorted((k, v) for k, v in variant.items() if k in VARIANT_KEYS)),
+        variant=_shared(tuple(sorted((k, v) for k, v in variant.items() if k in VARIANT_KEYS))),
         words=words,
         latin=latin,
         numbers=numbers,
         discriminators=discriminators,
         accessories=accessories,
         codes=codes,
-        category=str(category[-1]).lower() if category else None,
     )
 
 
-_EMPTY: frozenset[str] = frozenset()
+_T = TypeVar("_T")
+
+
+@functools.lru_cache(maxsize=8192)
+def _shared(value: _T) -> _T:
+    """The first value equal to ``value`` (immutable): the matcher keeps a few feature records
+    per product, and equal variants and number sets are then one object, not one per record."""
+    return value
 
 
 @functools.lru_cache(maxsize=4096)
@@ -155,15 +159,14 @@ def _title_keys(title: str, brand: str | None) -> tuple[
     """words, latin, numbers, discriminators, accessories, codes of one (title, brand).
 
     Per distinct title (the SKUs of an item share one); the features of one title are then one
-    set of objects, and empty sets are one shared object, which keeps the matcher's
-    representatives small (an empty frozenset is 216 bytes)."""
+    set of objects, and equal sets one object (an empty frozenset alone is 216 bytes)."""
     words, codes = title_words(title, brand)
     tokens = words.split()
     return (words, " ".join(t for t in tokens if t.isascii()),
-            frozenset(t for t in tokens if t.isdigit()) or _EMPTY,
-            frozenset(t for t in tokens if t in DISCRIMINATORS) or _EMPTY,
-            frozenset(t for t in tokens if t in ACCESSORIES) or _EMPTY,
-            codes or _EMPTY)
+            _shared(frozenset(t for t in tokens if t.isdigit())),
+            _shared(frozenset(t for t in tokens if t in DISCRIMINATORS)),
+            _shared(frozenset(t for t in tokens if t in ACCESSORIES)),
+            _shared(codes))
 
 _DEFAULT_VOCABULARY = BrandVocabulary()
 

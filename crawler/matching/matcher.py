@@ -63,7 +63,8 @@ class Matcher:
         self._by_model: dict[tuple[str, str], list[str]] = {}
         self._blocks: dict[tuple[Any, ...], list[str]] = {}
         self._reps: dict[str, list[MatchFeatures]] = {}
-        self._group_gtins: dict[str, set[str]] = {}
+        #: A tuple, not a set: a group nearly always has one GTIN (a set of one is 216 bytes).
+        self._group_gtins: dict[str, tuple[str, ...]] = {}
 
     # --- public ----------------------------------------------------------------------------
     def features_of(self, doc: Mapping[str, Any] | Any) -> MatchFeatures:
@@ -111,14 +112,16 @@ class Matcher:
             return  # a pinned listing lends its keys to no one (docs/matching.md)
         if f.gtin14:
             self._by_gtin.setdefault(f.gtin14, a.group_id)
-            self._group_gtins.setdefault(a.group_id, set()).add(f.gtin14)
+            gtins = self._group_gtins.get(a.group_id, ())
+            if f.gtin14 not in gtins:
+                self._group_gtins[a.group_id] = (*gtins, f.gtin14)
         if f.brand and f.model:
             groups = self._by_model.setdefault((f.brand, f.model), [])
             if a.group_id not in groups:
                 groups.append(a.group_id)
         reps = self._reps.setdefault(a.group_id, [])
-        if len(reps) < self.settings.max_representatives and f.listing_id not in {
-                r.listing_id for r in reps}:
+        if len(reps) < self.settings.max_representatives and all(
+                r.listing_id != f.listing_id for r in reps):
             reps.append(f)
             for key in block_keys(f):
                 block = self._blocks.setdefault(key, [])
@@ -175,7 +178,7 @@ class Matcher:
                      else self.settings.title_threshold_no_brand)
         best: Assignment | None = None
         for group in self._candidates(f):
-            if f.gtin14 and self._group_gtins.get(group, {f.gtin14}).isdisjoint({f.gtin14}):
+            if f.gtin14 and f.gtin14 not in self._group_gtins.get(group, (f.gtin14,)):
                 continue  # two different valid GTINs: different products, whatever the title
             value = max((score(f, rep) for rep in self._reps[group]), default=0.0)
             if value >= threshold and (best is None or value > best.confidence) \
