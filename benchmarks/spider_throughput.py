@@ -28,9 +28,14 @@ loaded machine disturbs far less than wall time. ``--repeat N`` runs each side N
 interleaved, and shows the median run. The rendered row still uses ``elapsed_time_seconds``.
 Goals: API >= 0.6x the bare spider, pages >= 0.7x, rendered >= 1 page/s, flat memory.
 
-Measured (2 shared CPUs, load average 8-30 from other sessions' tests and crawls; wall
-figures move by +-30 % between runs, CPU figures by a few %):
-see docs/spiders.md "Throughput" for the figures and their dates.
+Measured 3 Dec 2026 (``--size 20000 --skip rendered --repeat 3``, 1,655 listings; 2 shared CPUs,
+load average 1-4 from other sessions; wall rates move by +-30 % between runs, CPU by ~10 %)::
+
+    path    bare/s  spider/s  ratio  goal  +pipelines+ES/s  ratio   CPU ms/item (ratio)
+    api      352.2     335.5   0.95   0.6            232.4   0.66    2.24, 2.38, 3.43 (0.94, 0.65)
+    page     203.0     284.6   1.40   0.7            266.2   1.31    2.26, 2.52, 3.13 (0.90, 0.72)
+
+More in docs/spiders.md "Throughput" (what changed since the 0.38 of the first version).
 """
 
 from __future__ import annotations
@@ -270,12 +275,17 @@ def cpu_ms(stats: dict[str, Any]) -> float:
     return 1000 * stats["window_cpu"] / max(1, stats["window_items"])
 
 
+def warmup(stats: dict[str, Any]) -> float:
+    """Seconds from the spider's open to its first item (left out of the window)."""
+    return stats["elapsed_time_seconds"] - stats["window_wall"]
+
+
 def throughput(market: MarketplaceProcess, ids: list[str], es_url: str, repeat: int,
                profile: Path | None, skip: list[str]) -> None:
     """The API and page rows: each side ``repeat`` times, interleaved; the median run shown."""
     print(f"{'path':<6}{'bare/s':>8}{'spider/s':>10}{'ratio':>7}{'goal':>6}"
           f"{'+pipelines+ES/s':>17}{'ratio':>7}   CPU ms/item: bare, spider, +pipelines "
-          f"(ratio)   items")
+          f"(ratio)   s to 1st item")
     for mode, cfg, goal in (("api", {}, 0.6), ("page", {"use_api": False}, 0.7)):
         if mode in skip:
             continue
@@ -290,8 +300,12 @@ def throughput(market: MarketplaceProcess, ids: list[str], es_url: str, repeat: 
               f"{goal:>6.1f}{rate(full):>17.1f}{rate(full) / rate(base):>7.2f}   "
               f"{cpu_ms(base):>5.2f}, {cpu_ms(alone):.2f}, {cpu_ms(full):.2f} "
               f"({cpu_ms(base) / cpu_ms(alone):.2f}, {cpu_ms(base) / cpu_ms(full):.2f})   "
-              f"{base.get('item_scraped_count')}, {alone.get('item_scraped_count')}, "
-              f"{full.get('item_scraped_count')}", flush=True)
+              f"{warmup(base):.1f}, {warmup(alone):.1f}, {warmup(full):.1f}", flush=True)
+        counts = {n: r.get("item_scraped_count") for n, r in (("bare", base), ("spider", alone),
+                                                               ("+pipelines", full))}
+        counts["indexed"] = full.get("pricewatch/index/written")
+        if len(set(counts.values())) != 1:
+            print(f"  items differ (scraped by each side, written to ES): {counts}")
 
 
 def main() -> None:
