@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import cached_property
 
 from elasticsearch import Elasticsearch
@@ -10,8 +12,19 @@ from rich.console import Console
 from crawler.config import Config, load_config
 from crawler.index.names import IndexNames
 
-console = Console()
-err_console = Console(stderr=True)
+#: Tables piped to a file or a CI log would be folded to rich's 80 columns, which breaks the wide
+#: comparison tables into unreadable cells; a terminal (or ``COLUMNS``) still sets its own width.
+PIPED_WIDTH = 160
+
+
+def _width(stream: object) -> int | None:
+    if os.environ.get("COLUMNS") or getattr(stream, "isatty", lambda: False)():
+        return None
+    return PIPED_WIDTH
+
+
+console = Console(width=_width(sys.stdout))
+err_console = Console(stderr=True, width=_width(sys.stderr))
 
 
 class AppContext:
