@@ -101,8 +101,10 @@ def _sales(now: int | None, week_ago: int | None) -> str:
 
 
 def _summary(c: GroupComparison, cur: str | None) -> Text:
-    basis = f"{c.basis.kind} price{' in base currency' if c.basis.base else ''}" if c.basis \
-        else "no comparable price"
+    basis = "no comparable price"
+    if c.basis:  # kind is "price" or "effective": say "price", "effective price"
+        kind = "price" if c.basis.kind == "price" else f"{c.basis.kind} price"
+        basis = f"{kind}{' in base currency' if c.basis.base else ''}"
     lines = [
         f"compared: {basis}; {c.counted_offers} of {len(c.offers)} offers counted",
         f"cheapest: {format_money(c.cheapest_minor, cur)} ({c.cheapest_listing_id or '—'}); "
