@@ -20,9 +20,10 @@ beside raw ``elasticsearch.helpers.streaming_bulk`` of the very same documents, 
 3. **Raw**: the documents the pipelines stored (listings and history points), written again with
    ``streaming_bulk`` (``index`` ops, same chunk size) into ``pwbench-<id>b``.
 
-Printed: items/s of both and their ratio (goal >= 0.8x raw), the process's peak RSS, and RSS
-sampled every 10 % of the items (flat = the pipelines keep nothing per item, apart from the
-matcher's groups, one small entry per product). Both index prefixes are deleted at the end.
+Printed: items/s of both and their ratio (goal >= 0.8x raw), how long the index step's worker
+was busy (overlapped, so not the pipelines' time), the process's peak RSS, and RSS sampled every
+10 % of the items (what may grow: the matcher's few feature records per product and one ~0.2 KB
+entry per listing; see docs/pipelines.md). Both index prefixes are deleted at the end.
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ class Pipelines:
         # the next items go through the other stages: one worker thread does the same here.
         self.writer = ThreadPoolExecutor(1)
         self.pending: list[Future[Any]] = []
+        self.index_busy = 0.0  # seconds the worker spent in the index step (overlapped)
 
     def process(self, item: Any) -> None:
         try:
@@ -193,10 +195,17 @@ class Pipelines:
         if len(self.buffer) >= self.batch:
             self.flush()
 
+    def _index(self, batch: list[dict[str, Any]]) -> Any:
+        began = time.perf_counter()
+        try:
+            return self.indexer.index(batch)
+        finally:
+            self.index_busy += time.perf_counter() - began  # one worker: no race
+
     def flush(self, wait: bool = False) -> None:
         batch, self.buffer = self.buffer, []
         if batch:
-            self.pending.append(self.writer.submit(self.indexer.index, batch))
+            self.pending.append(self.writer.submit(self._index, batch))
         for future in [f for f in self.pending if wait or f.done()]:
             self.pending.remove(future)
             result = future.result()
@@ -231,6 +240,8 @@ def run_pipelines(es: Elasticsearch, names: IndexNames, source: Iterator[Any], s
     in_pipelines += time.perf_counter() - began
     print(f"pipelines: {items} listings, {pipelines.points} history points, "
           f"{pipelines.matcher.group_count} product groups; dropped {pipelines.dropped}")
+    print(f"index step worker busy {pipelines.index_busy:.1f} s (mget + bulk of upserts and "
+          "points; overlapped with the stages and the source, as in a crawl)")
     return in_pipelines, in_source, items, samples
 
 
