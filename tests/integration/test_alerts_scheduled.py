@@ -106,3 +106,40 @@ def test_scheduled_crawls_alert_once_per_change(
         ("drop", "tiny:1"), ("oos", "tiny:2")]
     assert all(r.verified for r in hook.received)
     assert all(r["counts"]["items"] == 2 for r in ok_runs(es, es_names))
+
+
+def test_flapping_prices_and_a_suspect_jump_raise_no_storm(
+        es: Elasticsearch, es_names: IndexNames, es_connection: Connection,
+        tmp_path: Path) -> None:
+    """Five real crawls in a row: tiny:1 flaps 200.00 → 170.00 → 200.00 → 170.00 → 200.00 (one
+    drop alert, then hysteresis keeps quiet; the rise rule stays quiet too), tiny:2 shows a 100×
+    price once and goes back (held as suspect by the index step: no alert at all)."""
+    hook = WebhookReceiver(secret=SECRET.encode()).start()
+    prices = tmp_path / "prices.txt"
+    config_file = write_config(tmp_path, es_names, hook, prices)
+    config_file.write_text(config_file.read_text() + """
+[[alerts.rules]]
+name = "rise"
+type = "price_rise"
+percent = 5
+channels = ["hook"]
+""")
+    env = {**os.environ, "PRICEWATCH_CONFIG": str(config_file), "PW_E2E_SECRET": SECRET,
+           "ES_URL": es_connection.target.url}
+    env.pop("PRICEWATCH_HOME", None)
+    runs = [(20000, 5000), (17000, 500000), (20000, 5000), (17000, 5000), (20000, 5000)]
+    try:
+        for flapping, jumping in runs:
+            prices.write_text(f"tiny:1 {flapping} in_stock\ntiny:2 {jumping} in_stock\n")
+            done = subprocess.run([sys.executable, "-m", "scrapy", "runspider", TINY, "-a",
+                                   f"prices={prices}"], env=env, cwd=tmp_path,
+                                  capture_output=True, text=True, timeout=120, check=False)
+            assert done.returncode == 0, done.stderr[-2000:]
+        time.sleep(1.0)  # deliveries end before the crawl closes; a late one would show here
+    finally:
+        hook.stop()
+    assert [(a["rule"], a["listing_id"]) for a in hook.alerts()] == [("drop", "tiny:1")]
+    assert all(r.verified for r in hook.received)
+    es.indices.refresh(index=es_names.alias("listings"))
+    stored = es.get(index=es_names.alias("listings"), id="tiny:2")["_source"]
+    assert stored["price_minor"] == 5000  # the 100x price was never published
