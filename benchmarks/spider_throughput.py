@@ -115,7 +115,8 @@ def ours(market: MarketplaceProcess, ids: list[str], platform_cfg: dict[str, Any
     env = {**os.environ, "ES_URL": es_url, "PRICEWATCH_INDEX_PREFIX": prefix,
            "PRICEWATCH_HOME": str(home), "PRICEWATCH_RUN_STATS_FILE": str(stats_file),
            CLOCK_ENV: str(clock_file)}
-    cmd = [sys.executable, *(["-m", "cProfile", "-o", str(profile)] if profile else []), "-m", "crawler.cli", "crawl",
+    profiling = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    cmd = [sys.executable, *profiling, "-m", "crawler.cli", "crawl",
            "--fixtures", market.url, "--no-progress", "-s", "LOG_LEVEL=WARNING",
            "-s", f"PRICEWATCH_WATCHES={json.dumps(watches)}",
            "-s", f"PRICEWATCH_PLATFORMS={json.dumps(cfg)}", "-s",
@@ -315,8 +316,8 @@ def main() -> None:
     parser.add_argument("--rendered", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each side (interleaved); the median is shown")
-    parser.add_argument("--skip", choices=("throughput", "api", "page", "rendered"), action="append",
-                        default=[], help="leave a part out")
+    parser.add_argument("--skip", choices=("throughput", "api", "page", "rendered"),
+                        action="append", default=[], help="leave a part out")
     parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
                         help="cProfile the spider-alone runs into DIR/<path>-<n>.prof")
     parser.add_argument("--es-url", default=os.environ.get("ES_URL", "http://127.0.0.1:9200"))

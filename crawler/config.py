@@ -75,7 +75,8 @@ class ElasticsearchConfig(Section):
     @classmethod
     def _prefix_is_an_index_name(cls, value: str) -> str:
         if not value or value != value.lower() or any(c in value for c in ' "*\\<|,>/?#:'):
-            raise ValueError("must be a lowercase Elasticsearch index name prefix, e.g. 'pricewatch'")
+            raise ValueError(
+                "must be a lowercase Elasticsearch index name prefix, e.g. 'pricewatch'")
         return value
 
     @field_validator("heap")
@@ -173,7 +174,8 @@ class ScheduleConfig(Section):
     jobstore_url: str | None = None
     """Any SQLAlchemy URL; default ``sqlite:///<state>/schedule.sqlite``."""
     timezone: str = "UTC"
-    """Time zone of the cron expressions (IANA name, e.g. ``Asia/Shanghai``); times stored are UTC."""
+    """Time zone of the cron expressions (IANA name, e.g. ``Asia/Shanghai``); stored times are
+    UTC."""
     log_file: Path | None = None
     """Scheduler log (besides stdout); default ``<state>/logs/scheduler.log``."""
     missed_spread: float = 60.0
@@ -359,7 +361,8 @@ class IndexingConfig(Section):
     daily_history: bool = True
     """Append a history point at least once a day per listing, even when nothing changed."""
     spool_file: Path | None = None
-    """Where batches go while Elasticsearch is unreachable; default ``<state>/spool/listings.jsonl``."""
+    """Where batches go while Elasticsearch is unreachable; default
+    ``<state>/spool/listings.jsonl``."""
 
 
 class PipelineConfig(Section):

@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 
 from crawler.config import ENV_OVERRIDES, Config, Section
 

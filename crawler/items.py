@@ -74,7 +74,8 @@ class Listing:
     """The title as the platform shows it, untouched (scraped text: escape it when shown)."""
 
     title_clean: str | None = None
-    """The title without markup, entities and promo noise (【包邮】, "Free shipping"): for matching."""
+    """The title without markup, entities and promo noise (【包邮】, "Free shipping"), for
+    matching."""
 
     brand: str | None = None
     """The maker's brand. See also: ``model``."""
@@ -86,7 +87,8 @@ class Listing:
     """The merchant's own stock-keeping code (differs between sellers)."""
 
     gtin: str | None = None
-    """GTIN-8/12/13/14, digits only, check digit verified by the pipeline (else dropped + warning)."""
+    """GTIN-8/12/13/14, digits only, check digit verified by the pipeline (else dropped, with a
+    warning)."""
 
     category_path: list[str] = field(default_factory=list)
     """Breadcrumb from the top category to the leaf."""
@@ -104,7 +106,7 @@ class Listing:
     seller_name: str | None = None
     """The seller/shop name as shown."""
 
-    # --- money as extracted (major units of ``currency``/``currency_raw``; not indexed) -------------
+    # --- money as extracted (major units of ``currency``/``currency_raw``; not indexed) -----------
     price: Decimal | None = None
     """Current price of one unit before coupons and shipping (the promo price while one runs)."""
 
@@ -126,7 +128,7 @@ class Listing:
     locale: str | None = None
     """The site's locale (``zh_CN``, ``ja_JP``, ``de_DE``): resolves ``¥`` and decimal commas."""
 
-    # --- money, normalized (integer minor units; money is never a float) ---------------------------
+    # --- money, normalized (integer minor units; money is never a float) --------------------------
     currency: str | None = None
     """ISO 4217 code of every ``*_minor`` field below."""
 
@@ -170,7 +172,7 @@ class Listing:
     fx_date: str | None = None
     """The date (YYYY-MM-DD) of the rate in the shipped table."""
 
-    # --- availability and marketplace facts --------------------------------------------------------
+    # --- availability and marketplace facts -------------------------------------------------------
     availability: Availability = Availability.UNKNOWN
     """in_stock | out_of_stock | preorder | limited | unknown."""
 

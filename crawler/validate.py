@@ -8,7 +8,7 @@ price change); the index step calls ``mark_suspect`` after its one ``mget`` per 
 Reasons are listed in ``REASONS`` and docs/pipelines.md.
 """
 
-# ruff: noqa: RUF002  (full-width forms and dashes are the data here)
+
 
 from __future__ import annotations
 

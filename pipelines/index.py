@@ -1,4 +1,5 @@
-"""Item pipeline: batch listings into Elasticsearch (current state + history), spool when it is down.
+"""Item pipeline: batch listings into Elasticsearch (current state + history), spool while it is
+down.
 
 Thin: the work is ``crawler.indexing.ListingIndexer``. Batches are written off the reactor thread,
 one at a time and in order; a partly filled batch is flushed every ``[indexing] flush_seconds``.
@@ -34,7 +35,8 @@ class IndexPipeline:
         self.crawler = crawler
         config = crawl_config(crawler)
         self.settings = config.indexing
-        self.spool_path = config.indexing.spool_file or config.state_dir / "spool" / "listings.jsonl"
+        default_spool = config.state_dir / "spool" / "listings.jsonl"
+        self.spool_path = config.indexing.spool_file or default_spool
         self.buffer: list[dict[str, Any]] = []
         self.lock = DeferredLock()
         self.indexer: ListingIndexer | None = None

@@ -71,8 +71,9 @@ def demo(app: AppContext, seed: int, size: int, steps: int, serve_after: bool) -
     url = dashboard_url(config)
     console.print()
     console.print(f"Dashboard: [bold]{url}[/]  (start it with `.venv/bin/pricewatch web`)")
-    console.print("Try: .venv/bin/pricewatch search '华为 手机'   ·   pricewatch compare <group>   ·"
-                  "   pricewatch demo --step 1 (prices move, alerts fire)")
+    console.print("Try: .venv/bin/pricewatch search '华为 手机'   ·   "
+                  "pricewatch compare <group>   ·   "
+                  "pricewatch demo --step 1 (prices move, alerts fire)")
     if serve_after:
         console.print(f"serving the dashboard at {url} — Ctrl-C to stop")
         serve(web_config(config), conn.client)
@@ -122,7 +123,8 @@ class Marketplace:
     def step(self, ticks: int) -> None:
         import httpx
 
-        httpx.post(f"{self.url}/_control/step", params={"ticks": ticks}, timeout=60).raise_for_status()
+        answer = httpx.post(f"{self.url}/_control/step", params={"ticks": ticks}, timeout=60)
+        answer.raise_for_status()
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -28,7 +28,8 @@ def build() -> None:
 
 
 @es.command()
-@click.option("--port", type=int, default=None, help="HTTP port (default 9200 or the first free one).")
+@click.option("--port", type=int, default=None,
+              help="HTTP port (default 9200 or the first free one).")
 @click.option("--heap", default=None, help="JVM heap, e.g. 1g (default from config: 1g).")
 @click.pass_obj
 def start(app: AppContext, port: int | None, heap: str | None) -> None:

@@ -1,5 +1,6 @@
-"""The embedded Elasticsearch node: a real ES 8 server from Maven Central, run under the state folder.
+"""The embedded Elasticsearch node: a real ES 8 server from Maven Central, run under the state
+folder.
 
-``distribution`` resolves and unpacks it; ``node`` starts, stops and describes it. Nothing here talks
-to indices: that is ``crawler.index``.
+``distribution`` resolves and unpacks it; ``node`` starts, stops and describes it. Nothing here
+talks to indices: that is ``crawler.index``.
 """

@@ -48,7 +48,7 @@ def plugin_jar() -> Path:
 
 def _plugin_sources_digest() -> str:
     digest = hashlib.sha256()
-    for path in sorted((ESNODE_PROJECT / "src").rglob("*")) + [ESNODE_PROJECT / "pom.xml"]:
+    for path in [*sorted((ESNODE_PROJECT / "src").rglob("*")), ESNODE_PROJECT / "pom.xml"]:
         if path.is_file():
             digest.update(path.relative_to(ESNODE_PROJECT).as_posix().encode())
             digest.update(path.read_bytes())

@@ -92,7 +92,7 @@ def http_json(url: str, timeout: float = 5.0,
               headers: dict[str, str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """GET ``url`` → (JSON body, headers). Raises URLError/HTTPError/ValueError."""
     request = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read() or b"{}"), dict(response.headers)
 
 
@@ -129,7 +129,7 @@ class EmbeddedNode:
             return None
         return state
 
-    # -- start ---------------------------------------------------------------------------------------
+    # -- start -------------------------------------------------------------------------------------
     def start(self, progress: Callable[[str], None] = lambda _msg: None) -> StartResult:
         began = time.monotonic()
         existing = self.running()
@@ -271,7 +271,7 @@ class EmbeddedNode:
         if state is not None and not _alive(state.pid):
             self.state_file.unlink(missing_ok=True)
 
-    # -- stop ----------------------------------------------------------------------------------------
+    # -- stop --------------------------------------------------------------------------------------
     def stop(self, timeout: float = STOP_TIMEOUT) -> NodeState | None:
         """SIGTERM the node and wait for it to exit; None when no node was running."""
         state = self.read_state()

@@ -1,4 +1,5 @@
-"""Make sure an Elasticsearch is there to talk to: the external cluster, or the embedded node started.
+"""Make sure an Elasticsearch is there to talk to: the external cluster, or the embedded node
+started.
 
 Commands that need Elasticsearch (demo, crawl, web, tests) call ``ensure_elasticsearch`` instead of
 repeating the external-or-embedded decision.

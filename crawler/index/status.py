@@ -39,4 +39,5 @@ def cluster_status(client: Elasticsearch, names: IndexNames) -> ClusterStatus:
         )
         for row in sorted(rows, key=lambda r: r["index"])
     ]
-    return ClusterStatus(version=info["version"]["number"], health=health["status"], indices=indices)
+    return ClusterStatus(version=info["version"]["number"], health=health["status"],
+                         indices=indices)

@@ -248,7 +248,8 @@ def put_templates(client: Elasticsearch, names: IndexNames) -> None:
         client.indices.put_index_template(name=names.template(kind), **template_body(names, kind))
 
 
-def ensure_indices(client: Elasticsearch, names: IndexNames, now: datetime | None = None) -> list[str]:
+def ensure_indices(client: Elasticsearch, names: IndexNames,
+                   now: datetime | None = None) -> list[str]:
     """Templates plus the current indices behind each alias; returns the indices it created."""
     put_templates(client, names)
     now = now or datetime.now(UTC)
@@ -261,7 +262,7 @@ def ensure_indices(client: Elasticsearch, names: IndexNames, now: datetime | Non
 
 
 def ensure_index_for(client: Elasticsearch, names: IndexNames, kind: str, when: datetime) -> str:
-    """The write index of ``kind`` for ``when``, created if missing (price history rolls monthly)."""
+    """The write index of ``kind`` for ``when``, created if missing (history rolls monthly)."""
     index = names.write_index(kind, when)
     _create_if_missing(client, index)
     return index

@@ -31,7 +31,8 @@ def history_reasons(previous: dict[str, Any] | None, current: dict[str, Any],
     return []
 
 
-def history_point(current: dict[str, Any], observed_at: datetime, reasons: list[str]) -> dict[str, Any]:
+def history_point(current: dict[str, Any], observed_at: datetime,
+                  reasons: list[str]) -> dict[str, Any]:
     point = {name: current[name] for name in POINT_FIELDS if current.get(name) is not None}
     point["@timestamp"] = observed_at.isoformat()
     point["changed"] = reasons

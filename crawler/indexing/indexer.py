@@ -132,7 +132,8 @@ class ListingIndexer:
         self.spool.clear()
         return True
 
-    def _write(self, documents: list[dict[str, Any]], *, spool_on_failure: bool = True) -> BatchResult:
+    def _write(self, documents: list[dict[str, Any]], *,
+               spool_on_failure: bool = True) -> BatchResult:
         """Write in rounds so that a listing observed twice in one batch keeps both observations,
         in order (each against the state the one before left)."""
         result = BatchResult()

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from crawler.config import Config, ConfigError, PlatformConfig, WatchConfig
-from crawler.platforms.base import PlatformSettings, Watch
 from crawler.platforms import registry
+from crawler.platforms.base import PlatformSettings, Watch
 from crawler.platforms.registry import PlatformSpec
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ earliest date when D precedes them all). Cross rates go through the euro, are ro
 currency's minor unit).
 """
 
-# ruff: noqa: RUF002, RUF003  (full-width forms and dashes are the data here)
+
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ coupon applies when the price reaches its threshold and never makes the price ne
 with ``effective_price_parts`` naming the parts used.
 """
 
-# ruff: noqa: RUF002  (full-width forms and dashes are the data here)
+
 
 from __future__ import annotations
 

@@ -1,1 +1,2 @@
-"""One package per platform (API signing, requests, readers, page objects), plus shared page parsing. See base.py."""
+"""One package per platform (API signing, requests, readers, page objects), plus shared page
+parsing. See base.py."""

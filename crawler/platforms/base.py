@@ -55,7 +55,8 @@ class ErrorKind(enum.StrEnum):
     NOT_FOUND = "not_found"
     """The item does not exist any more [emit it as delisted]."""
     SERVER = "server"
-    """A fault on the platform's side (5xx, isp.* sub codes) [retry with backoff, then fall back]."""
+    """A fault on the platform's side (5xx, isp.* sub codes) [retry with backoff, then fall
+    back]."""
     MALFORMED = "malformed"
     """The answer cannot be read (broken JSON, missing envelope/fields) [reject with the reason,
     then fall back to the page]."""

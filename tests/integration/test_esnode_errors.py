@@ -31,7 +31,8 @@ def test_taken_port_is_named_with_the_fix(tmp_path: Path) -> None:
         blocker.listen()
         port = blocker.getsockname()[1]
         result = subprocess.run([*PRICEWATCH, "es", "start", "--port", str(port)],
-                                env=clean_env(tmp_path), capture_output=True, text=True, timeout=120)
+                                env=clean_env(tmp_path), capture_output=True, text=True,
+                                timeout=120)
     assert result.returncode == 1
     assert f"port {port} on 127.0.0.1 is taken" in result.stderr
     assert "--port" in result.stderr
@@ -63,8 +64,8 @@ def test_external_cluster_is_never_started_or_stopped(tmp_path: Path, es_connect
                               text=True, timeout=60)
         assert "not ours to stop" in stop.stdout
     finally:
-        from tests.support.es import drop_prefix
         from crawler.index.names import IndexNames
+        from tests.support.es import drop_prefix
 
         drop_prefix(es_connection.client, IndexNames("pwtest-external"))
 

@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.es, pytest.mark.slow]
 PRICEWATCH = [sys.executable, "-m", "crawler.cli"]
 
 
-def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str],
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*PRICEWATCH, *args], env=env, capture_output=True, text=True,
                           timeout=timeout)
 

@@ -20,7 +20,8 @@ def listing_action(names: IndexNames, listing_id: str, **fields: object) -> dict
             "doc": doc, "doc_as_upsert": True}
 
 
-def test_bad_document_is_reported_and_the_rest_written(es: Elasticsearch, es_names: IndexNames) -> None:
+def test_bad_document_is_reported_and_the_rest_written(es: Elasticsearch,
+                                                       es_names: IndexNames) -> None:
     actions = [
         listing_action(es_names, "jd:1", price_minor=129900, currency="CNY"),
         listing_action(es_names, "jd:2", price_minor="not a number", currency="CNY"),

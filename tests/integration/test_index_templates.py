@@ -1,4 +1,5 @@
-"""Templates and indices on a real node: created on an empty node, left alone on one that has them."""
+"""Templates and indices on a real node: created on an empty node, left alone on one that has
+them."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def test_creates_everything_on_an_empty_node(es: Elasticsearch, empty_prefix: In
         body = template["index_templates"][0]["index_template"]
         assert body["version"] == SCHEMA_VERSIONS[kind]
         assert es.indices.exists_alias(name=empty_prefix.alias(kind))
-    health = es.cluster.health(index=empty_prefix.everything, wait_for_status="yellow", timeout="10s")
+    health = es.cluster.health(index=empty_prefix.everything, wait_for_status="yellow",
+                               timeout="10s")
     assert health["status"] in ("green", "yellow")
 
 

@@ -41,7 +41,8 @@ def test_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert config.config_path == tmp_path / "pricewatch.toml"
 
 
-def test_secret_comes_only_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_comes_only_from_the_environment(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, '[elasticsearch]\napi_key = "abc"\n')
     with pytest.raises(ConfigError, match="ES_API_KEY"):
         load_config()

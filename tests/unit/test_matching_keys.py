@@ -1,6 +1,6 @@
 """Title keys: the faster colour pattern removes exactly what one branch per name removed."""
 
-# ruff: noqa: RUF001  (full-width forms are the data)
+
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from crawler.matching.keys import _COLOR_RE, features, title_words
 from crawler.normalize.titles import clean_title
 from crawler.normalize.variants import COLORS
 
-TABLE = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "cross_platform_listings.jsonl"
+TABLE = (Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+         / "cross_platform_listings.jsonl")
 NAMES = sorted((name for name in COLORS if len(name) > 1), key=len, reverse=True)
 
 #: The pattern as it was written before: one branch per name, each with its own look-behind.

@@ -1,6 +1,6 @@
 """The dated rate table: the shipped ECB rates, date choice, cross rates and half-even rounding."""
 
-# ruff: noqa: RUF003  (full-width forms are the data; table rows stay one per line)
+
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Coupon cases follow docs/data-model.md ("满300减50": coupon 50, threshold 300)
 platform shapes of ../shared/docs/platform-apis.md (Taobao yuan strings, Amazon JPY, Shopify USD).
 """
 
-# ruff: noqa: RUF003, E501  (full-width forms are the data; table rows stay one per line)
+# ruff: noqa: E501  (full-width forms are the data; table rows stay one per line)
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ symbols seen on real shop pages (¥ on Japanese and Chinese sites, US$, C$, NT$,
 malformed values found by the fuzz tests (``_BUGS_CAUGHT``).
 """
 
-# ruff: noqa: RUF001  (full-width forms are the data; table rows stay one per line)
+
 
 from __future__ import annotations
 

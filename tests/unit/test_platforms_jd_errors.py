@@ -28,7 +28,8 @@ BUSINESS_CODES = [(400, ErrorKind.CLIENT), (403, ErrorKind.PERMISSION), (411, Er
                   (500, ErrorKind.SERVER), (503, ErrorKind.SERVER), (499, ErrorKind.CLIENT)]
 ERROR_CASES = load("jd", "api-error-")
 SETTINGS = PlatformSettings("jd", "http://a/jd", "http://a/jd",
-                            {"app_key": SecretStr("key-7f3a"), "app_secret": SecretStr("secret-9c2e")},
+                            {"app_key": SecretStr("key-7f3a"),
+                             "app_secret": SecretStr("secret-9c2e")},
                             {"app_key": "JD_APP_KEY", "app_secret": "JD_APP_SECRET"})
 
 

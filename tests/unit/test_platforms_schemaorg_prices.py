@@ -7,7 +7,7 @@ forms seen on real shop themes (ranges, ISO codes beside symbols, French spacing
 ``STRUCTURED`` are JSON-LD/microdata values (numbers and plain strings, never locale-formatted).
 """
 
-# ruff: noqa: RUF001  (full-width forms are the data; table rows stay one per line)
+
 
 from __future__ import annotations
 
