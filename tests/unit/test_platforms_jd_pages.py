@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from crawler.platforms.base import Answer, PageTarget
+from crawler.platforms.base import Answer, PageTarget, Watch
 from crawler.platforms.jd.pages import JdPageReader, JdProductPage
 from tests.support.page_cases import Case, expected, load, normalized
 
@@ -96,3 +96,9 @@ def test_page_config_fills_the_title_and_brand_when_the_markup_lacks_them() -> N
             "</script>")
     page = JdProductPage("http://x/jd/7.html", html)
     assert (page.title(), page.brand(), page.price()) == ("N", "B", Decimal("99.00"))
+
+
+def test_a_non_numeric_sku_has_no_page_to_ask_for() -> None:
+    assert READER.target_for("100012043978").url == "http://marketplace.invalid/jd/100012043978.html"
+    with pytest.raises(ValueError, match="'iphone-15'"):
+        READER.targets_for(Watch("jd", item_ids=("iphone-15",)))

@@ -196,7 +196,11 @@ class JdPageReader:
 
     def target_for(self, item_id: str, known: tuple[Record, ...] = (),
                    site: str | None = None) -> PageTarget:
-        return PageTarget("jd", f"{self.site_base}/{item_id}.html", item_id, known)
+        """The page of SKU ``item_id`` (digits only: anything else would 404 and be recorded as a
+        delisted listing, so it is refused with ``ValueError``, a bad watch entry)."""
+        if not item_id.strip().isdigit():
+            raise ValueError(f"jd: {item_id!r} is not a JD SKU id (digits only)")
+        return PageTarget("jd", f"{self.site_base}/{item_id.strip()}.html", item_id.strip(), known)
 
     def targets_for(self, watch: Watch) -> list[PageTarget]:
         """Pages of the watch's ids and URLs; JD has no search page to read (keywords: API)."""
