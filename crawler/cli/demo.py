@@ -7,7 +7,9 @@
 4. print what was indexed and a market comparison, and the dashboard URL.
 
 Run it twice and the second crawl adds no history (nothing changed); ``--step`` moves the
-marketplace's market time first, so the second run shows price moves and alerts.
+marketplace's market time first, so the second run shows price moves and alerts. On the embedded
+defaults (no config file) the crawl gets ``DEMO_RULES`` so that those moves raise alerts
+(indexed, no channel: ``pricewatch alerts`` lists them); a config file is used as it is.
 """
 
 from __future__ import annotations
@@ -28,6 +30,31 @@ from crawler.esnode.service import ensure_elasticsearch
 from crawler.index.names import IndexNames
 
 MARKETPLACE_START_TIMEOUT = 60.0
+
+#: Alert rules of the demo when no config file is given (no channels: alerts are only indexed).
+DEMO_RULES = """
+[[alerts.rules]]
+name = "price-drop"
+type = "price_drop"
+percent = 3
+
+[[alerts.rules]]
+name = "price-rise"
+type = "price_rise"
+percent = 3
+
+[[alerts.rules]]
+name = "out-of-stock"
+type = "out_of_stock"
+
+[[alerts.rules]]
+name = "back-in-stock"
+type = "back_in_stock"
+
+[[alerts.rules]]
+name = "delisted"
+type = "delisted"
+"""
 
 
 @click.command()
@@ -73,7 +100,8 @@ def demo(app: AppContext, seed: int, size: int, steps: int, serve_after: bool) -
     console.print(f"Dashboard: [bold]{url}[/]  (start it with `.venv/bin/pricewatch web`)")
     console.print("Try: .venv/bin/pricewatch search '华为 手机'   ·   "
                   "pricewatch compare <group>   ·   "
-                  "pricewatch demo --step 1 (prices move, alerts fire)")
+                  "pricewatch demo --step 1 (prices move, alerts fire)   ·   "
+                  "pricewatch alerts")
     if serve_after:
         console.print(f"serving the dashboard at {url} — Ctrl-C to stop")
         serve(web_config(config), conn.client)
@@ -81,12 +109,20 @@ def demo(app: AppContext, seed: int, size: int, steps: int, serve_after: bool) -
 
 def _crawl(app: AppContext, url: str) -> None:
     cmd = [sys.executable, "-m", "crawler.cli"]
-    if app.config_path:
-        cmd += ["--config", app.config_path]
+    config_file = app.config.config_path or _demo_config(app.config.state_dir)
+    cmd += ["--config", str(config_file)]
     cmd += ["crawl", "--fixtures", url]
     result = subprocess.run(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     if result.returncode != 0:
         raise PricewatchError("the demo crawl failed", "see the crawl summary and log above")
+
+
+def _demo_config(state: Path) -> Path:
+    """The embedded defaults plus ``DEMO_RULES``, with the same state folder (and so node)."""
+    path = state / "demo" / "pricewatch.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"home = {str(state)!r}\n{DEMO_RULES}", encoding="utf-8")
+    return path
 
 
 def _counts(client, names: IndexNames) -> dict[str, int]:  # type: ignore[no-untyped-def]
