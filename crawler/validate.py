@@ -8,8 +8,6 @@ price change); the index step calls ``mark_suspect`` after its one ``mget`` per 
 Reasons are listed in ``REASONS`` and docs/pipelines.md.
 """
 
-
-
 from __future__ import annotations
 
 import re

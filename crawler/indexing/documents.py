@@ -39,7 +39,7 @@ def listing_document(item: Any) -> dict[str, Any]:
             if key in _OFFER:
                 doc[key] = None
             continue
-        doc[key] = value if type(value) in _PLAIN else json_safe(value)
+        doc[key] = json_safe(value)
     return doc
 
 

@@ -7,7 +7,6 @@ confidence factor for what is unknown on one side. ``similarity`` is rapidfuzz's
 ``token_set_ratio`` on the folded words (word order and extra words matter little), scaled to 0–1.
 """
 
-
 from __future__ import annotations
 
 from rapidfuzz import fuzz

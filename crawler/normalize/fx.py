@@ -8,8 +8,6 @@ earliest date when D precedes them all). Cross rates go through the euro, are ro
 currency's minor unit).
 """
 
-
-
 from __future__ import annotations
 
 import bisect

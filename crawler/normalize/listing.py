@@ -8,8 +8,6 @@ coupon applies when the price reaches its threshold and never makes the price ne
 with ``effective_price_parts`` naming the parts used.
 """
 
-
-
 from __future__ import annotations
 
 from dataclasses import dataclass

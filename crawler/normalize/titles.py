@@ -62,7 +62,7 @@ def clean_title(title: str | None) -> str:
     """``title`` without markup, entities, promo noise and decoration; "" when nothing is left."""
     if not title:
         return ""
-    return _clean(title) if type(title) is str else _clean.__wrapped__(str(title))
+    return _clean(str(title))
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

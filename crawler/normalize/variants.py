@@ -101,7 +101,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 def fold_text(value: object) -> str:
     """NFKC, trimmed, inner whitespace collapsed, at most ``MAX_VALUE`` characters."""
-    return _fold_str(value) if type(value) is str else _fold_str.__wrapped__(str(value))
+    return _fold_str(str(value))  # str() of a str is the str itself: the cache key
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -223,17 +223,17 @@ def _capacity_pairs(name: str, value: object) -> tuple[tuple[str, str], ...]:
         return (("ram", parsed["capacity"]),)
     return tuple(parsed.items())
 
+
 def variants_from_title(title: str) -> dict[str, str]:
     """Capacity/RAM and colour stated once in a cleaned title (none when several are listed)."""
     # Normalize and the matcher both read the same cleaned title (and SKUs share one): the
     # work is done once per distinct title.
-    found = _title_variants(title) if type(title) is str else _title_variants.__wrapped__(title)
-    return dict(found)
+    return dict(_title_variants(str(title) if title else ""))
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _title_variants(title: str) -> tuple[tuple[str, str], ...]:
-    text = fold_text(title) if title else ""
+    text = fold_text(title)
     out: dict[str, str] = {}
     bundle = _BUNDLE.search(text)
     if bundle:

@@ -1,7 +1,5 @@
 """The dated rate table: the shipped ECB rates, date choice, cross rates and half-even rounding."""
 
-
-
 from __future__ import annotations
 
 from datetime import date

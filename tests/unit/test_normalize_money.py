@@ -6,8 +6,6 @@ symbols seen on real shop pages (¥ on Japanese and Chinese sites, US$, C$, NT$,
 malformed values found by the fuzz tests (``_BUGS_CAUGHT``).
 """
 
-
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,8 +7,6 @@ forms seen on real shop themes (ranges, ISO codes beside symbols, French spacing
 ``STRUCTURED`` are JSON-LD/microdata values (numbers and plain strings, never locale-formatted).
 """
 
-
-
 from __future__ import annotations
 
 from dataclasses import dataclass
