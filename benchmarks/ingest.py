@@ -32,12 +32,14 @@ import argparse
 import gc
 import os
 import resource
+import statistics
 import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -215,64 +217,114 @@ class Pipelines:
             self.points += result.history_points
 
 
-def run_pipelines(es: Elasticsearch, names: IndexNames, source: Iterator[Any], size: int,
-                  batch: int, home: Path) -> tuple[float, float, int, list[tuple[int, float]]]:
-    """(pipeline seconds, source seconds, items, RSS samples)."""
-    pipelines = Pipelines(es, names, batch, home)
-    proc = psutil.Process()
-    samples, every = [], max(1, size // 10)
-    in_pipelines = in_source = 0.0
-    items = 0
-    while True:
-        began = time.perf_counter()
-        item = next(source, None)
-        fetched = time.perf_counter()
-        in_source += fetched - began
-        if item is None:
-            break
-        pipelines.process(item)
-        in_pipelines += time.perf_counter() - fetched
-        items += 1
-        if items % every == 0:
-            samples.append((items, proc.memory_info().rss / 2**20))
-    began = time.perf_counter()
-    pipelines.flush(wait=True)
-    in_pipelines += time.perf_counter() - began
-    print(f"pipelines: {items} listings, {pipelines.points} history points, "
-          f"{pipelines.matcher.group_count} product groups; dropped {pipelines.dropped}")
-    print(f"index step worker busy {pipelines.index_busy:.1f} s (mget + bulk of upserts and "
-          "points; overlapped with the stages and the source, as in a crawl)")
-    return in_pipelines, in_source, items, samples
+@dataclass
+class Block:
+    """One slice of the run: the pipelines' time for its listings, then raw's for the same ones."""
+
+    listings: int = 0
+    """Listing documents the index step wrote in this block (raw writes the same ones)."""
+    points: int = 0
+    pipelines: float = 0.0
+    raw: float = 0.0
+    drain: float = 0.0
+    """Waiting for the index worker at the block's end: counted for the last block only (the
+    flush on close); between blocks it is the pause that keeps raw's writes off our worker."""
+
+    @property
+    def ratio(self) -> float:
+        return self.raw / self.pipelines if self.pipelines else 0.0
 
 
-# -- raw streaming_bulk of the same documents -----------------------------------------------------
-def stored_documents(es: Elasticsearch, names: IndexNames) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(kind, source) of every listing and history point the pipelines stored."""
-    from elasticsearch.helpers import scan
+class Recorder:
+    """Keeps the listing and history documents the index step sends, for raw to write again."""
 
-    for kind in ("listings", "prices"):
-        for hit in scan(es, index=names.alias(kind), query={"query": {"match_all": {}}},
-                        size=2000):
-            yield kind, {"_id": hit["_id"], **hit["_source"]}
+    def __init__(self, pipelines: Pipelines) -> None:
+        self.actions: list[dict[str, Any]] = []
+        self._write = pipelines.indexer.writer.write
+        pipelines.indexer.writer.write = self.write  # type: ignore[method-assign]
+
+    def write(self, actions: Any) -> Any:
+        actions = list(actions)
+        self.actions.extend(a for a in actions if a["_op_type"] in ("update", "create"))
+        return self._write(actions)
+
+    def take(self, target: IndexNames) -> tuple[list[dict[str, Any]], int]:
+        """The recorded documents as plain ``index`` operations into ``target``, and how many
+        are listings (an upsert's document is the whole listing the first time it is seen)."""
+        now = datetime.now(UTC)
+        raw = [{"_op_type": "index", "_id": a["_id"], "_source": a["doc"],
+                "_index": target.alias("listings")} if a["_op_type"] == "update" else
+               {"_op_type": "index", "_id": a["_id"], "_source": a["_source"],
+                "_index": target.write_index("prices", now)} for a in self.actions]
+        listings = sum(1 for a in self.actions if a["_op_type"] == "update")
+        self.actions = []
+        return raw, listings
 
 
-def run_raw(es: Elasticsearch, source: IndexNames, target: IndexNames, batch: int
-            ) -> tuple[float, int, int]:
-    """(seconds in streaming_bulk, listings, documents): the stored documents, read first."""
-    now = datetime.now(UTC)
-    docs = list(stored_documents(es, source))
-    actions = [{"_op_type": "index", "_id": doc.pop("_id"), "_source": doc,
-                "_index": target.alias("listings") if kind == "listings"
-                else target.write_index("prices", now)} for kind, doc in docs]
-    listings = sum(1 for kind, _ in docs if kind == "listings")
-    del docs
+def write_raw(es: Elasticsearch, actions: list[dict[str, Any]], batch: int) -> float:
+    """Seconds raw ``streaming_bulk`` takes for ``actions`` (same chunk size as the index step)."""
     gc.collect()
     began = time.perf_counter()
     for ok, info in streaming_bulk(es, actions, chunk_size=batch * 2, raise_on_error=False,
                                    max_retries=3):
         if not ok:
             raise SystemExit(f"raw bulk refused a document: {info}")
-    return time.perf_counter() - began, listings, len(actions)
+    return time.perf_counter() - began
+
+
+def run(es: Elasticsearch, ours: IndexNames, raw: IndexNames, source: Iterator[Any], size: int,
+        batch: int, blocks: int, home: Path) -> tuple[list[Block], float, int,
+                                                      list[tuple[int, float]]]:
+    """(blocks, source seconds, items, RSS samples): the pipelines and raw, block by block.
+
+    The machine's speed drifts by a third within minutes (shared cores), so one raw write at the
+    end compares the pipelines' average with one moment of raw: each block is measured
+    pipelines-then-raw instead, so both sides see the same moments."""
+    pipelines = Pipelines(es, ours, batch, home)
+    recorder = Recorder(pipelines)
+    proc = psutil.Process()
+    samples, every = [], max(1, size // 10)
+    per_block = max(1, -(-size // blocks))
+    done: list[Block] = []
+    block, in_block = Block(), 0
+    in_source = 0.0
+    items = 0
+
+    def close(block: Block, last: bool) -> None:
+        began = time.perf_counter()
+        pipelines.flush(wait=True)
+        block.drain = time.perf_counter() - began
+        if last:  # the flush on close: part of the pipelines' time
+            block.pipelines += block.drain
+        actions, block.listings = recorder.take(raw)
+        block.points = len(actions) - block.listings
+        if block.listings:
+            block.raw = write_raw(es, actions, batch)
+            done.append(block)
+
+    while True:
+        began = time.perf_counter()
+        item = next(source, None)
+        fetched = time.perf_counter()
+        in_source += fetched - began
+        if item is None:
+            close(block, last=True)
+            break
+        if in_block == per_block:
+            close(block, last=False)
+            block, in_block = Block(), 0
+        fetched = time.perf_counter()
+        pipelines.process(item)
+        block.pipelines += time.perf_counter() - fetched
+        items += 1
+        in_block += 1
+        if items % every == 0:
+            samples.append((items, proc.memory_info().rss / 2**20))
+    print(f"pipelines: {items} listings, {pipelines.points} history points, "
+          f"{pipelines.matcher.group_count} product groups; dropped {pipelines.dropped}")
+    print(f"index step worker busy {pipelines.index_busy:.1f} s (mget + bulk of upserts and "
+          "points; overlapped with the stages and the source, as in a crawl)")
+    return done, in_source, items, samples
 
 
 def main() -> None:
@@ -280,25 +332,26 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000, help="listings (default 100000)")
     parser.add_argument("--platforms", default=DEFAULT_PLATFORMS)
     parser.add_argument("--batch", type=int, default=500, help="index batch (IndexPipeline's)")
+    parser.add_argument("--blocks", type=int, default=10,
+                        help="slices measured pipelines-then-raw, side by side (default 10)")
     parser.add_argument("--es-url", default=os.environ.get("ES_URL", "http://127.0.0.1:9200"))
     args = parser.parse_args()
     platforms = args.platforms.split(",")
     es = Elasticsearch(args.es_url, request_timeout=120)
-    run = uuid.uuid4().hex[:8]
-    ours, raw = IndexNames(f"pwbench-{run}a"), IndexNames(f"pwbench-{run}b")
+    run_id = uuid.uuid4().hex[:8]
+    ours, raw = IndexNames(f"pwbench-{run_id}a"), IndexNames(f"pwbench-{run_id}b")
     market_size = int(args.size / LISTINGS_PER_ITEM * 7 / len(platforms)) + 50
-    print(f"marketplace of {market_size} items, platforms {platforms}, index batch {args.batch}")
+    print(f"marketplace of {market_size} items, platforms {platforms}, index batch {args.batch}, "
+          f"{args.blocks} blocks")
     market = MarketplaceProcess(seed=11, size=market_size, quota_scale=1000.0)
-    home = Path(os.environ.get("TMPDIR", "/tmp")) / f"pwbench-{run}"
+    home = Path(os.environ.get("TMPDIR", "/tmp")) / f"pwbench-{run_id}"
     try:
         for names in (ours, raw):
             ensure_indices(es, names)
         source = api_listings(market, platforms, args.size)
-        seconds, fetching, items, samples = run_pipelines(es, ours, source, args.size,
-                                                          args.batch, home)
-        es.indices.refresh(index=ours.everything)
-        raw_seconds, raw_listings, raw_docs = run_raw(es, ours, raw, args.batch)
-        report(items, seconds, fetching, raw_listings, raw_docs, raw_seconds, samples)
+        blocks, fetching, items, samples = run(es, ours, raw, source, args.size, args.batch,
+                                               args.blocks, home)
+        report(blocks, items, fetching, samples)
     finally:
         market.stop()
         for names in (ours, raw):
@@ -306,18 +359,27 @@ def main() -> None:
         es.close()
 
 
-def report(items: int, seconds: float, fetching: float, raw_listings: int, raw_docs: int,
-           raw_seconds: float, samples: list[tuple[int, float]]) -> None:
-    ours_rate, raw_rate = items / seconds, raw_listings / raw_seconds
+def report(blocks: list[Block], items: int, fetching: float,
+           samples: list[tuple[int, float]]) -> None:
+    listings = sum(b.listings for b in blocks)
+    points = sum(b.points for b in blocks)
+    ours_seconds, raw_seconds = sum(b.pipelines for b in blocks), sum(b.raw for b in blocks)
+    between = sum(b.drain for b in blocks[:-1])
+    ours_rate, raw_rate = listings / ours_seconds, listings / raw_seconds
+    ratios = sorted(b.ratio for b in blocks)
+    in_order = " ".join(f"{b.ratio:.2f}" for b in blocks)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nsource (fixture API, not in the ratio): {items} listings in {fetching:.1f} s")
-    print(f"pipelines (validate+normalize+match+index): {items} listings in {seconds:.1f} s = "
-          f"{ours_rate:,.0f} items/s")
-    print(f"raw streaming_bulk of the same {raw_docs} documents ({raw_listings} listings + "
-          f"{raw_docs - raw_listings} history points): {raw_seconds:.1f} s = "
-          f"{raw_rate:,.0f} listings/s")
-    print(f"ratio pipelines / raw: {ours_rate / raw_rate:.2f}x (goal >= 0.8x)")
-    print(f"peak RSS of this process: {peak:.0f} MiB (includes the raw side's document list)")
+    print(f"pipelines (validate+normalize+match+index): {listings} listings indexed in "
+          f"{ours_seconds:.1f} s = {ours_rate:,.0f} listings/s ({items - listings} dropped or "
+          f"not indexed; not counted: {between:.1f} s waiting for the index worker between "
+          "blocks, time a crawl spends fetching)")
+    print(f"raw streaming_bulk of the same {listings + points} documents ({listings} listings + "
+          f"{points} history points): {raw_seconds:.1f} s = {raw_rate:,.0f} listings/s")
+    print(f"ratio pipelines / raw: {ours_rate / raw_rate:.2f}x (goal >= 0.8x); by block "
+          f"(each measured pipelines then raw, {len(blocks)} blocks): min {ratios[0]:.2f}x, "
+          f"median {statistics.median(ratios):.2f}x, max {ratios[-1]:.2f}x; in order: {in_order}")
+    print(f"peak RSS of this process: {peak:.0f} MiB")
     print("RSS as the count grows: " + ", ".join(f"{n:,}: {mib:.0f} MiB" for n, mib in samples))
     if samples:
         growth = samples[-1][1] - samples[0][1]

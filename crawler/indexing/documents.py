@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -30,16 +30,17 @@ def listing_document(item: Any) -> dict[str, Any]:
     (a page fallback without ``stock_qty`` never wipes the API's). The ``OFFER_FIELDS`` are the
     exception: they are always written, null when absent.
     """
-    data = item if isinstance(item, Mapping) else _fields(item)
     doc: dict[str, Any] = {}
-    for key, value in data.items():
+    for key, value in _pairs(item):
         if key in _TRANSIENT:
             continue
-        if value is None or value == [] or value == {}:
+        if type(value) in _PLAIN:  # most values: stored as they are (the hot path)
+            doc[key] = value
+        elif value is None or (isinstance(value, (list, dict)) and not value):
             if key in _OFFER:
                 doc[key] = None
-            continue
-        doc[key] = json_safe(value)
+        else:
+            doc[key] = json_safe(value)
     return doc
 
 
@@ -48,13 +49,20 @@ _TRANSIENT, _OFFER = frozenset(TRANSIENT_FIELDS), frozenset(OFFER_FIELDS)
 _PLAIN = frozenset({str, int, bool, float})
 
 
-def _fields(item: Any) -> Mapping[str, Any]:
-    """A dataclass Listing's fields, one level deep (``json_safe`` converts the values).
-    ``ItemAdapter.asdict`` asks every nested value whether it is an item: a quarter of the
-    pipelines' time in benchmarks/ingest.py."""
+def _pairs(item: Any) -> Iterable[tuple[str, Any]]:
+    """(field, value) of a mapping or of a dataclass Listing, one level deep (``json_safe``
+    converts the values). ``ItemAdapter.asdict`` asks every nested value whether it is an item:
+    a quarter of the pipelines' time in benchmarks/ingest.py; reading the instance ``__dict__``
+    spares a ``getattr`` per field."""
+    if isinstance(item, Mapping):
+        return item.items()
     if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return {name: getattr(item, name) for name in _field_names(type(item))}
-    return ItemAdapter(item).asdict()
+        names = _field_names(type(item))
+        values = getattr(item, "__dict__", None)
+        if values is None:  # a dataclass with __slots__
+            return [(name, getattr(item, name)) for name in names]
+        return [(name, values[name]) for name in names]
+    return ItemAdapter(item).asdict().items()
 
 
 @functools.cache
@@ -74,7 +82,7 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
+        return [v if type(v) in _PLAIN else json_safe(v) for v in value]
     return value
