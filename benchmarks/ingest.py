@@ -2,7 +2,8 @@
 beside raw ``elasticsearch.helpers.streaming_bulk`` of the very same documents, in one run.
 
     .venv/bin/python benchmarks/ingest.py [--size 100000] [--platforms taobao,jd,shopify]
-                                          [--batch 500] [--es-url http://127.0.0.1:9200]
+                                          [--batch 500] [--blocks 10]
+                                          [--es-url http://127.0.0.1:9200]
 
 1. **Source** (not timed in the comparison): a fixture marketplace big enough for ``--size``
    listings; each platform's own API client (``crawler/platforms/<p>``: signed calls, answers read
@@ -16,14 +17,18 @@ beside raw ``elasticsearch.helpers.streaming_bulk`` of the very same documents, 
    ``--batch``: one ``mget`` and one bulk of upserts and history points, written by one worker
    thread while the next items are processed, as the crawl's reactor thread pool does) into
    ``pwbench-<id>a``.
-   Items/s counts only the time spent in the pipelines (time waiting for the API is left out).
-3. **Raw**: the documents the pipelines stored (listings and history points), written again with
-   ``streaming_bulk`` (``index`` ops, same chunk size) into ``pwbench-<id>b``.
+   Listings/s counts only the time spent in the pipelines (time waiting for the API is left
+   out), and the listings the index step wrote (dropped items are not counted).
+3. **Raw**: after each of ``--blocks`` blocks, the documents the index step sent for that block
+   (each upserted listing and each history point) are written again with ``streaming_bulk``
+   (``index`` ops, same chunk size) into ``pwbench-<id>b``: both sides are timed at the same
+   moments of a machine whose speed drifts.
 
-Printed: items/s of both and their ratio (goal >= 0.8x raw), how long the index step's worker
-was busy (overlapped, so not the pipelines' time), the process's peak RSS, and RSS sampled every
-10 % of the items (what may grow: the matcher's few feature records per product and one ~0.2 KB
-entry per listing; see docs/pipelines.md). Both index prefixes are deleted at the end.
+Printed: listings/s of both and their ratio (goal >= 0.8x raw), overall and per block, how long
+the index step's worker was busy (overlapped, so not the pipelines' time), the peak RSS, and
+RSS sampled every 10 % of the items (what may grow: the matcher's few feature records per
+product and one ~0.2 KB entry per listing; see docs/pipelines.md). Both index prefixes are
+deleted at the end.
 """
 
 from __future__ import annotations
