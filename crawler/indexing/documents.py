@@ -56,13 +56,10 @@ def _pairs(item: Any) -> Iterable[tuple[str, Any]]:
     spares a ``getattr`` per field."""
     if isinstance(item, Mapping):
         return item.items()
-    if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        names = _field_names(type(item))
-        values = getattr(item, "__dict__", None)
-        if values is None:  # a dataclass with __slots__
-            return [(name, getattr(item, name)) for name in names]
-        return [(name, values[name]) for name in names]
-    return ItemAdapter(item).asdict().items()
+    if dataclasses.is_dataclass(item) and not isinstance(item, type) and hasattr(item, "__dict__"):
+        values = vars(item)
+        return [(name, values[name]) for name in _field_names(type(item))]
+    return ItemAdapter(item).asdict().items()  # anything else, a slotted dataclass included
 
 
 @functools.cache
