@@ -9,6 +9,8 @@ confidence factor for what is unknown on one side. ``similarity`` is rapidfuzz's
 
 from __future__ import annotations
 
+import functools
+
 from rapidfuzz import fuzz
 
 from crawler.matching.keys import MatchFeatures
@@ -28,7 +30,16 @@ UNKNOWN_VARIANT_FACTOR = 0.92
 
 def variant_factor(a: MatchFeatures, b: MatchFeatures) -> float | None:
     """None when a variant attribute differs; else the confidence factor for unknown ones."""
-    left, right = a.variant_dict, b.variant_dict
+    return variants_factor(a.variant, b.variant)
+
+
+@functools.lru_cache(maxsize=65536)
+def variants_factor(a: tuple[tuple[str, str], ...], b: tuple[tuple[str, str], ...]
+                    ) -> float | None:
+    """``variant_factor`` of two ``MatchFeatures.variant`` tuples. Cached: a catalog has few
+    distinct variants (colour × capacity × size), and the matcher compares each listing with
+    every variant of its block (crawler/matching/matcher.py, ``_candidates``)."""
+    left, right = dict(a), dict(b)
     factor = 1.0
     for key in set(left) | set(right):
         if key in left and key in right:

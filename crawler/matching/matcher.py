@@ -8,18 +8,26 @@ checked at every step. New group ids derive from the founding listing's keys (``
 known groups from the listings index at start, so the same inputs get the same ids run after run.
 
 Memory: per listing an entry in ``_known`` (group, fingerprint, method, confidence); per group at
-most ``max_representatives`` feature records for fuzzy comparison.
+most ``max_representatives`` feature records for fuzzy comparison and its creation number.
+
+Fuzzy candidates come from blocks (same brand and numbers, or one model code or long number),
+and within a block only from the representatives ``compatible`` could accept: same model-line
+words, numbers equal or one within the other, a variant the listing may be (``_may_join``, per
+distinct triple, cached). A block holds every colour and size of a brand's products, so it grows
+with the catalog; comparing every member cost 64 fuzzy comparisons a listing on some platforms
+of benchmarks/ingest.py at 100k, 17 with this.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from crawler.matching.brands import BrandVocabulary
-from crawler.matching.fuzzy import score, variant_factor
+from crawler.matching.fuzzy import score, variant_factor, variants_factor
 from crawler.matching.keys import MatchFeatures, features
 from crawler.matching.overrides import Overrides
 
@@ -61,8 +69,12 @@ class Matcher:
         self._known: dict[str, tuple[str, int, str, float]] = {}
         self._by_gtin: dict[str, str] = {}
         self._by_model: dict[tuple[str, str], list[str]] = {}
-        self._blocks: dict[tuple[Any, ...], list[str]] = {}
+        #: block key → a representative's ``_guards`` → groups with such a representative there.
+        self._blocks: dict[tuple[Any, ...], dict[Guards, list[str]]] = {}
         self._reps: dict[str, list[MatchFeatures]] = {}
+        #: group → creation number: candidates are compared oldest group first, so a tie in
+        #: score goes to the same group whatever the order the blocks were read in.
+        self._order: dict[str, int] = {}
         #: A tuple, not a set: a group nearly always has one GTIN (a set of one is 216 bytes).
         self._group_gtins: dict[str, tuple[str, ...]] = {}
 
@@ -119,14 +131,18 @@ class Matcher:
             groups = self._by_model.setdefault((f.brand, f.model), [])
             if a.group_id not in groups:
                 groups.append(a.group_id)
-        reps = self._reps.setdefault(a.group_id, [])
+        reps = self._reps.get(a.group_id)
+        if reps is None:
+            reps = self._reps[a.group_id] = []
+            self._order[a.group_id] = len(self._order)
         if len(reps) < self.settings.max_representatives and all(
                 r.listing_id != f.listing_id for r in reps):
             reps.append(f)
+            guards = _guards(f)
             for key in block_keys(f):
-                block = self._blocks.setdefault(key, [])
-                if a.group_id not in block:
-                    block.append(a.group_id)
+                groups = self._blocks.setdefault(key, {}).setdefault(guards, [])
+                if a.group_id not in groups:
+                    groups.append(a.group_id)
 
     def group_of(self, listing_id: str) -> str | None:
         known = self._known.get(listing_id)
@@ -187,11 +203,15 @@ class Matcher:
         return best
 
     def _candidates(self, f: MatchFeatures) -> list[str]:
-        seen: dict[str, None] = {}
+        """Groups sharing a block with ``f`` through a representative ``_may_join`` allows (the
+        others score 0: not compared), oldest first."""
+        found: set[str] = set()
+        guards = _guards(f)
         for key in block_keys(f):
-            for group in self._blocks.get(key, ()):
-                seen.setdefault(group)
-        return list(seen)
+            for theirs, groups in self._blocks.get(key, {}).items():
+                if _may_join(guards, theirs):
+                    found.update(groups)
+        return sorted(found, key=self._order.__getitem__)
 
     def _violates(self, listing_id: str, group: str) -> bool:
         return any(self.group_of(other) == group for other in self.overrides.never_with(listing_id))
@@ -223,6 +243,28 @@ def block_keys(f: MatchFeatures) -> list[tuple[Any, ...]]:
     keys.extend((brand, "#" + n) for n in sorted(f.numbers) if len(n) >= 4)
     keys.extend((brand, "@" + code) for code in sorted(f.codes))
     return keys
+
+
+#: What ``_may_join`` reads of a listing: variant, numbers, model-line words.
+Guards = tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[str]]
+
+
+def _guards(f: MatchFeatures) -> Guards:
+    return f.variant, f.numbers, f.discriminators
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_join(ours: Guards, theirs: Guards) -> bool:
+    """False when ``fuzzy.compatible`` refuses any pair with these guards in one block: other
+    model-line words, numbers neither equal nor one within the other (within a block a nested
+    pair shares the block's code or long number, which ``compatible`` then allows), or another
+    variant. Cached: a catalog has few distinct triples, and every listing reads its blocks'."""
+    (variant, numbers, discriminators), (variant2, numbers2, discriminators2) = ours, theirs
+    if discriminators != discriminators2:
+        return False
+    if not (numbers == numbers2 or numbers < numbers2 or numbers2 < numbers):
+        return False
+    return variants_factor(variant, variant2) is not None
 
 
 def _digest(text: str) -> str:

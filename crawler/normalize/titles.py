@@ -69,12 +69,14 @@ def clean_title(title: str | None) -> str:
 def _clean(title: str) -> str:
     text = strip_markup(title[:MAX_TITLE])
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    if not text.isprintable():  # only then can a control/format character (category C) be in it
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = _BRACKETS.sub(_bracket, text)
     text = _PROMO_ZH_RE.sub(" ", text)
     text = _PROMO_RE.sub(" ", text)
     text = _SYMBOLS.sub(" ", text)
-    text = "".join(" " if unicodedata.category(ch) == "So" else ch for ch in text)  # emoji
+    if not text.isascii():  # no ASCII character is an "So" symbol
+        text = "".join(" " if unicodedata.category(ch) == "So" else ch for ch in text)  # emoji
     text = re.sub(r"\(\s*\)|\[\s*\]|!{2,}", " ", text)
     text = _SPACES.sub(" ", text).strip(_EDGE_PUNCT)
     return _SPACES.sub(" ", text).strip()
@@ -83,6 +85,8 @@ def _clean(title: str) -> str:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def strip_markup(text: str) -> str:
     """Text without HTML comments, scripts/styles, tags and entities (w3lib)."""
+    if "<" not in text and "&" not in text:  # no tag, comment or entity: nothing to strip
+        return text
     # Twice: shops double-escape (&amp;lt;b&amp;gt;), and decoding can reveal markup to remove.
     for _ in range(2):
         text = remove_comments(text)
