@@ -12,10 +12,10 @@ most ``max_representatives`` feature records for fuzzy comparison and its creati
 
 Fuzzy candidates come from blocks (same brand and numbers, or one model code or long number),
 and within a block only from the representatives ``compatible`` could accept: same model-line
-words, numbers equal or one within the other, a variant the listing may be (``_may_join``, per
-distinct triple, cached). A block holds every colour and size of a brand's products, so it grows
-with the catalog; comparing every member cost 64 fuzzy comparisons a listing on some platforms
-of benchmarks/ingest.py at 100k, 17 with this.
+words, numbers equal or one within the other, a variant the listing may be (``may_join``, per
+distinct pair of such triples, cached). A block holds every colour and size of a brand's
+products, so it grows with the catalog; comparing every member cost 64 fuzzy comparisons a
+listing on some platforms of benchmarks/ingest.py at 100k, 4 with this (same groups).
 """
 
 from __future__ import annotations
@@ -69,8 +69,13 @@ class Matcher:
         self._known: dict[str, tuple[str, int, str, float]] = {}
         self._by_gtin: dict[str, str] = {}
         self._by_model: dict[tuple[str, str], list[str]] = {}
-        #: block key → a representative's ``_guards`` → groups with such a representative there.
-        self._blocks: dict[tuple[Any, ...], dict[Guards, list[str]]] = {}
+        #: block key → number of a representative's guards (``may_join``) → groups with one there.
+        self._blocks: dict[tuple[Any, ...], dict[int, list[str]]] = {}
+        #: Distinct guards → their number, and back: block members are compared by number (an
+        #: int pair hashes at once; a pair of guard tuples is hashed afresh at every look-up).
+        self._guard_numbers: dict[Guards, int] = {}
+        self._guard_list: list[Guards] = []
+        self._may_join = functools.lru_cache(maxsize=1 << 16)(self._may_join_numbers)
         self._reps: dict[str, list[MatchFeatures]] = {}
         #: group → creation number: candidates are compared oldest group first, so a tie in
         #: score goes to the same group whatever the order the blocks were read in.
@@ -138,7 +143,7 @@ class Matcher:
         if len(reps) < self.settings.max_representatives and all(
                 r.listing_id != f.listing_id for r in reps):
             reps.append(f)
-            guards = _guards(f)
+            guards = self._guard_number(f)
             for key in block_keys(f):
                 groups = self._blocks.setdefault(key, {}).setdefault(guards, [])
                 if a.group_id not in groups:
@@ -203,18 +208,31 @@ class Matcher:
         return best
 
     def _candidates(self, f: MatchFeatures) -> list[str]:
-        """Groups sharing a block with ``f`` through a representative ``_may_join`` allows (the
+        """Groups sharing a block with ``f`` through a representative ``may_join`` allows (the
         others score 0: not compared), oldest first."""
         found: set[str] = set()
-        guards = _guards(f)
+        ours, may_join = self._guard_number(f), self._may_join
         for key in block_keys(f):
             for theirs, groups in self._blocks.get(key, {}).items():
-                if _may_join(guards, theirs):
+                if may_join(ours, theirs):
                     found.update(groups)
         return sorted(found, key=self._order.__getitem__)
 
+    def _guard_number(self, f: MatchFeatures) -> int:
+        guards = (f.variant, f.numbers, f.discriminators)
+        number = self._guard_numbers.get(guards)
+        if number is None:
+            number = self._guard_numbers[guards] = len(self._guard_list)
+            self._guard_list.append(guards)
+        return number
+
+    def _may_join_numbers(self, ours: int, theirs: int) -> bool:
+        return may_join(self._guard_list[ours], self._guard_list[theirs])
+
     def _violates(self, listing_id: str, group: str) -> bool:
-        return any(self.group_of(other) == group for other in self.overrides.never_with(listing_id))
+        never = self.overrides.never_with(listing_id)
+        # Asked for every candidate group: most listings have no [[never]] partner at all.
+        return bool(never) and any(self.group_of(other) == group for other in never)
 
     def _new_group(self, f: MatchFeatures) -> Assignment:
         if f.gtin14:
@@ -245,20 +263,15 @@ def block_keys(f: MatchFeatures) -> list[tuple[Any, ...]]:
     return keys
 
 
-#: What ``_may_join`` reads of a listing: variant, numbers, model-line words.
+#: What ``may_join`` reads of a listing: variant, numbers, model-line words.
 Guards = tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[str]]
 
 
-def _guards(f: MatchFeatures) -> Guards:
-    return f.variant, f.numbers, f.discriminators
-
-
-@functools.lru_cache(maxsize=65536)
-def _may_join(ours: Guards, theirs: Guards) -> bool:
+def may_join(ours: Guards, theirs: Guards) -> bool:
     """False when ``fuzzy.compatible`` refuses any pair with these guards in one block: other
     model-line words, numbers neither equal nor one within the other (within a block a nested
     pair shares the block's code or long number, which ``compatible`` then allows), or another
-    variant. Cached: a catalog has few distinct triples, and every listing reads its blocks'."""
+    variant. The Matcher caches it per pair: a catalog has few distinct triples."""
     (variant, numbers, discriminators), (variant2, numbers2, discriminators2) = ours, theirs
     if discriminators != discriminators2:
         return False

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ from crawler.errors import PricewatchError
 
 if TYPE_CHECKING:
     from crawler.config import Config
+
+_NO_ONE: frozenset[str] = frozenset()
 
 ENTRY_KEYS = {"group": {"group_id", "listing_ids", "note"}, "never": {"listing_ids", "note"}}
 
@@ -43,8 +46,8 @@ class Overrides:
     never: dict[str, set[str]] = field(default_factory=dict)
     source: str | None = None
 
-    def never_with(self, listing_id: str) -> set[str]:
-        return self.never.get(listing_id, set())
+    def never_with(self, listing_id: str) -> AbstractSet[str]:
+        return self.never.get(listing_id, _NO_ONE)  # shared: the matcher asks per candidate
 
     def __len__(self) -> int:
         return len(self.group_of) + len(self.never)
