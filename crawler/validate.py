@@ -47,6 +47,12 @@ MAX_URL = 2048
 #: What ``str.isspace`` calls whitespace (re's ``\s`` on str is the same set) or a C0 control.
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
+#: An http(s) URL with an ASCII host name or IPv4 address, no whitespace or control: nearly every
+#: listing's, and one whose ``urlsplit`` answer is known (scheme http(s), a host), so it passes
+#: without it (``urlsplit`` + ``hostname`` were a twentieth of the pipelines' time).
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(?::\d{1,5})?(?:[/?#][^\s\x00-\x1f]*)?\Z")
+
 
 class Rejected(Exception):
     """A listing refused: ``reason`` (a key of ``REASONS``), the ``field`` at fault, ``detail``."""
@@ -117,6 +123,8 @@ def _url(listing: Listing) -> None:
     url = _text(listing.url, "url")
     if not url:
         raise Rejected("missing_url", "url", "no product URL")
+    if len(url) <= MAX_URL and _PLAIN_HTTP_URL.match(url):
+        return
     try:
         parts = urlsplit(url)
         host = parts.hostname

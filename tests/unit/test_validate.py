@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from crawler import validate
 from crawler.items import Availability, Listing
 from crawler.normalize.fx import RateTable
 from crawler.validate import (
@@ -152,3 +156,27 @@ def test_mark_suspect_sets_the_flag_and_warning() -> None:
     doc: dict[str, Any] = {"price_minor": 10000, "currency": "CNY", "warnings": []}
     assert mark_suspect(doc, {"price_minor": 100, "currency": "CNY"}, 10)
     assert doc["price_suspect"] is True and doc["warnings"] == ["price:suspect_jump"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.from_regex(validate._PLAIN_HTTP_URL), st.text(max_size=60),
+                 st.builds("{}://{}{}".format, st.sampled_from(["http", "https", "HTTP", "ftp"]),
+                           st.text(max_size=20), st.text(max_size=20))))
+def test_plain_url_shortcut_accepts_only_what_urlsplit_accepts(url: str) -> None:
+    """The regex shortcut in ``_url`` never lets through a URL the ``urlsplit`` check refuses."""
+    shortcut = bool(validate._PLAIN_HTTP_URL.match(url.strip())) and len(url.strip()) <= 2048
+    full = True
+    try:
+        parts = urlsplit(url.strip())
+        full = parts.scheme in ("http", "https") and bool(parts.hostname) \
+            and not validate._SPACE_OR_CONTROL.search(url.strip())
+    except ValueError:
+        full = False
+    if shortcut:
+        assert full, url
+    try:
+        validate_listing(listing(url=url), LIMITS)
+        accepted = True
+    except Rejected as exc:
+        accepted = exc.reason not in ("bad_url", "missing_url")
+    assert accepted == (full and len(url.strip()) <= 2048 and bool(url.strip())), url
