@@ -69,8 +69,11 @@ class Matcher:
         self._known: dict[str, tuple[str, int, str, float]] = {}
         self._by_gtin: dict[str, str] = {}
         self._by_model: dict[tuple[str, str], list[str]] = {}
-        #: block key → number of a representative's guards (``may_join``) → groups with one there.
-        self._blocks: dict[tuple[Any, ...], dict[int, list[str]]] = {}
+        #: block key → a representative's numbers → the number of its guards (``may_join``) →
+        #: groups with such a representative there. Numbers first: in a block of one long
+        #: number (Philips "5000" series) most members have other numbers and are passed over
+        #: a whole set at a time.
+        self._blocks: dict[tuple[Any, ...], dict[frozenset[str], dict[int, list[str]]]] = {}
         #: Distinct guards → their number, and back: block members are compared by number (an
         #: int pair hashes at once; a pair of guard tuples is hashed afresh at every look-up).
         self._guard_numbers: dict[Guards, int] = {}
@@ -145,7 +148,8 @@ class Matcher:
             reps.append(f)
             guards = self._guard_number(f)
             for key in block_keys(f):
-                groups = self._blocks.setdefault(key, {}).setdefault(guards, [])
+                groups = self._blocks.setdefault(key, {}).setdefault(f.numbers, {}).setdefault(
+                    guards, [])
                 if a.group_id not in groups:
                     groups.append(a.group_id)
 
@@ -211,11 +215,14 @@ class Matcher:
         """Groups sharing a block with ``f`` through a representative ``may_join`` allows (the
         others score 0: not compared), oldest first."""
         found: set[str] = set()
-        ours, may_join = self._guard_number(f), self._may_join
+        ours, may_join, numbers = self._guard_number(f), self._may_join, f.numbers
         for key in block_keys(f):
-            for theirs, groups in self._blocks.get(key, {}).items():
-                if may_join(ours, theirs):
-                    found.update(groups)
+            for other, members in self._blocks.get(key, {}).items():
+                if not (other == numbers or other < numbers or numbers < other):
+                    continue  # numbers neither equal nor nested: see may_join
+                for theirs, groups in members.items():
+                    if may_join(ours, theirs):
+                        found.update(groups)
         return sorted(found, key=self._order.__getitem__)
 
     def _guard_number(self, f: MatchFeatures) -> int:
