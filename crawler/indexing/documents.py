@@ -57,14 +57,15 @@ def _pairs(item: Any) -> Iterable[tuple[str, Any]]:
     if isinstance(item, Mapping):
         return item.items()
     if dataclasses.is_dataclass(item) and not isinstance(item, type) and hasattr(item, "__dict__"):
-        values = vars(item)
-        return [(name, values[name]) for name in _field_names(type(item))]
+        names = _stored_field_names(type(item))
+        return zip(names, map(vars(item).__getitem__, names), strict=True)
     return ItemAdapter(item).asdict().items()  # anything else, a slotted dataclass included
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _stored_field_names(cls: type) -> tuple[str, ...]:
+    """The dataclass's fields a document keeps (transient ones never are)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _TRANSIENT)
 
 
 def json_safe(value: Any) -> Any:
