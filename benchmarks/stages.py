@@ -1,0 +1,101 @@
+"""The pipeline stages alone: validate → normalize → match → ``listing_document``, no Elasticsearch.
+
+    .venv/bin/python benchmarks/stages.py [--size 100000] [--runs 3] [--cache PATH]
+
+The listings come from the fixture API path exactly as in ``benchmarks/ingest.py`` (a marketplace
+sized for ``--size``, each platform's own client). Fetching 100k takes minutes, so they are kept
+in ``--cache`` (a pickle this script writes; default under ``$TMPDIR``) and read from it on the next
+run. Each run builds fresh pipeline objects (an empty matcher) and times the stages over all the
+listings, with the loaded listings frozen out of the garbage collector (they are the fixture, not
+what a crawl holds).
+
+To compare two commits side by side, run it alternately in two checkouts with the same
+``--cache``: the machine's speed drifts within minutes, alternation spreads that over both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import ingest  # noqa: E402
+
+from tests.support.marketplace import MarketplaceProcess  # noqa: E402
+
+
+def source(size: int, cache: Path) -> list[Any]:
+    """The listings of the fixture API path, from ``cache`` when it is there."""
+    if cache.exists():
+        with cache.open("rb") as handle:
+            return pickle.load(handle)  # our own file, written below: not untrusted input
+    platforms = ingest.DEFAULT_PLATFORMS.split(",")
+    market_size = int(size / ingest.LISTINGS_PER_ITEM * 7 / len(platforms)) + 50
+    print(f"fetching {size} listings from a marketplace of {market_size} items (cached in {cache})")
+    market = MarketplaceProcess(seed=11, size=market_size, quota_scale=1000.0)
+    try:
+        listings = list(ingest.api_listings(market, platforms, size))
+    finally:
+        market.stop()
+    with cache.open("wb") as handle:
+        pickle.dump(listings, handle)
+    return listings
+
+
+def timed_run(listings: list[Any], home: Path) -> tuple[float, int]:
+    """Seconds for the stages over ``listings``, and how many documents came out."""
+    pipelines = ingest.Pipelines(None, None, 500, home)  # type: ignore[arg-type]  # no index step
+    made = 0
+
+    def count_and_drop(wait: bool = False) -> None:
+        nonlocal made
+        made += len(pipelines.buffer)
+        pipelines.buffer = []
+
+    pipelines.flush = count_and_drop  # type: ignore[method-assign]
+    began = time.perf_counter()
+    for listing in listings:
+        pipelines.process(listing)
+    seconds = time.perf_counter() - began
+    count_and_drop()
+    return seconds, made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="pickle of the source listings "
+                             "(default $TMPDIR/pw-stages-<size>.pickle)")
+    args = parser.parse_args()
+    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+    cache = args.cache or tmp / f"pw-stages-{args.size}.pickle"
+    listings = source(args.size, cache)
+    gc.freeze()
+    seconds = []
+    for run in range(1, args.runs + 1):
+        spent, made = timed_run(listings, tmp / "pw-stages-home")
+        seconds.append(spent)
+        print(f"run {run}: {len(listings)} listings through the stages in {spent:.2f} s "
+              f"({len(listings) / spent:,.0f} listings/s, {spent / len(listings) * 1e3:.3f} ms "
+              f"a listing; {made} documents)")
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    print(f"median {statistics.median(seconds):.2f} s over {len(seconds)} runs "
+          f"(checkout {REPO}, commit {commit or 'unknown'})")
+
+
+if __name__ == "__main__":
+    main()
