@@ -165,7 +165,6 @@ def test_mark_suspect_sets_the_flag_and_warning() -> None:
 def test_plain_url_shortcut_accepts_only_what_urlsplit_accepts(url: str) -> None:
     """The regex shortcut in ``_url`` never lets through a URL the ``urlsplit`` check refuses."""
     shortcut = bool(validate._PLAIN_HTTP_URL.match(url.strip())) and len(url.strip()) <= 2048
-    full = True
     try:
         parts = urlsplit(url.strip())
         full = parts.scheme in ("http", "https") and bool(parts.hostname) \
