@@ -107,6 +107,12 @@ class Stats:
 
 
 # -- the source: the fixture API path -------------------------------------------------------------
+def fixture_market(listings: int, platforms: list[str]) -> MarketplaceProcess:
+    """A fixture marketplace (started) with enough items for ``listings`` over ``platforms``."""
+    size = int(listings / LISTINGS_PER_ITEM * 7 / len(platforms)) + 50
+    return MarketplaceProcess(seed=11, size=size, quota_scale=1000.0)
+
+
 def api_listings(market: MarketplaceProcess, platforms: list[str], limit: int) -> Iterator[Any]:
     """Listings as the platforms' API clients read them from the marketplace, up to ``limit``."""
     plan = fixture_crawl(market.url, platforms)
@@ -310,17 +316,16 @@ def run(es: Elasticsearch, ours: IndexNames, raw: IndexNames, source: Iterator[A
     while True:
         began = time.perf_counter()
         item = next(source, None)
-        fetched = time.perf_counter()
-        in_source += fetched - began
+        in_source += time.perf_counter() - began
         if item is None:
             close(block, last=True)
             break
         if in_block == per_block:
             close(block, last=False)
             block, in_block = Block(), 0
-        fetched = time.perf_counter()
+        began = time.perf_counter()  # after close(): a block's raw write is not ours
         pipelines.process(item)
-        block.pipelines += time.perf_counter() - fetched
+        block.pipelines += time.perf_counter() - began
         items += 1
         in_block += 1
         if items % every == 0:
@@ -345,10 +350,9 @@ def main() -> None:
     es = Elasticsearch(args.es_url, request_timeout=120)
     run_id = uuid.uuid4().hex[:8]
     ours, raw = IndexNames(f"pwbench-{run_id}a"), IndexNames(f"pwbench-{run_id}b")
-    market_size = int(args.size / LISTINGS_PER_ITEM * 7 / len(platforms)) + 50
-    print(f"marketplace of {market_size} items, platforms {platforms}, index batch {args.batch}, "
+    market = fixture_market(args.size, platforms)
+    print(f"marketplace of {market.size} items, platforms {platforms}, index batch {args.batch}, "
           f"{args.blocks} blocks")
-    market = MarketplaceProcess(seed=11, size=market_size, quota_scale=1000.0)
     home = Path(os.environ.get("TMPDIR", "/tmp")) / f"pwbench-{run_id}"
     try:
         for names in (ours, raw):

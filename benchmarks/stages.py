@@ -34,8 +34,6 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import ingest  # noqa: E402
 
-from tests.support.marketplace import MarketplaceProcess  # noqa: E402
-
 
 def source(size: int, cache: Path) -> list[Any]:
     """The listings of the fixture API path, from ``cache`` when it is there."""
@@ -43,9 +41,8 @@ def source(size: int, cache: Path) -> list[Any]:
         with cache.open("rb") as handle:
             return pickle.load(handle)  # our own file, written below: not untrusted input
     platforms = ingest.DEFAULT_PLATFORMS.split(",")
-    market_size = int(size / ingest.LISTINGS_PER_ITEM * 7 / len(platforms)) + 50
-    print(f"fetching {size} listings from a marketplace of {market_size} items (cached in {cache})")
-    market = MarketplaceProcess(seed=11, size=market_size, quota_scale=1000.0)
+    market = ingest.fixture_market(size, platforms)
+    print(f"fetching {size} listings from a marketplace of {market.size} items (cached in {cache})")
     try:
         listings = list(ingest.api_listings(market, platforms, size))
     finally:
