@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import resource
 import statistics
@@ -192,6 +193,7 @@ class Pipelines:
         self.writer = ThreadPoolExecutor(1)
         self.pending: list[Future[Any]] = []
         self.index_busy = 0.0  # seconds the worker spent in the index step (overlapped)
+        self.index_cpu = 0.0  # of which on the CPU (the rest: waiting for Elasticsearch)
 
     def process(self, item: Any) -> None:
         try:
@@ -209,11 +211,12 @@ class Pipelines:
             self.flush()
 
     def _index(self, batch: list[dict[str, Any]]) -> Any:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         try:
             return self.indexer.index(batch)
-        finally:
-            self.index_busy += time.perf_counter() - began  # one worker: no race
+        finally:  # one worker: no race
+            self.index_busy += time.perf_counter() - began
+            self.index_cpu += time.thread_time() - cpu
 
     def flush(self, wait: bool = False) -> None:
         batch, self.buffer = self.buffer, []
@@ -240,6 +243,14 @@ class Block:
     drain: float = 0.0
     """Waiting for the index worker at the block's end: counted for the last block only (the
     flush on close); between blocks it is the pause that keeps raw's writes off our worker."""
+    stages_cpu: float = 0.0
+    """CPU seconds of the thread running the stages (the pipelines' time is wall time)."""
+    es_cpu: float = 0.0
+    """CPU seconds the Elasticsearch node spent from the block's start to its drain's end."""
+    raw_cpu: float = 0.0
+    """CPU seconds of raw's client (``streaming_bulk``: serializing, HTTP)."""
+    raw_es_cpu: float = 0.0
+    """CPU seconds the Elasticsearch node spent during raw's write."""
 
     @property
     def ratio(self) -> float:
@@ -272,34 +283,60 @@ class Recorder:
         return raw, listings
 
 
-def write_raw(es: Elasticsearch, actions: list[dict[str, Any]], batch: int) -> float:
-    """Seconds raw ``streaming_bulk`` takes for ``actions`` (same chunk size as the index step)."""
+def write_raw(es: Elasticsearch, actions: list[dict[str, Any]], batch: int) -> tuple[float, float]:
+    """Seconds raw ``streaming_bulk`` takes for ``actions`` (same chunk size as the index step),
+    and the CPU seconds of this thread in it."""
     gc.collect()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.thread_time()
     for ok, info in streaming_bulk(es, actions, chunk_size=batch * 2, raise_on_error=False,
                                    max_retries=3):
         if not ok:
             raise SystemExit(f"raw bulk refused a document: {info}")
-    return time.perf_counter() - began
+    return time.perf_counter() - began, time.thread_time() - cpu
+
+
+class NodeCpu:
+    """CPU seconds the Elasticsearch node used so far, read from its process when it runs on this
+    machine (node stats refresh their CPU figure once a second: too coarse for a block); 0 when
+    it does not (a remote node: the figures then say so)."""
+
+    def __init__(self, es: Elasticsearch) -> None:
+        info = es.nodes.info(metric="process", filter_path="nodes.*.process.id")
+        pids = [node["process"]["id"] for node in info.get("nodes", {}).values()]
+        try:
+            self.processes = [psutil.Process(pid) for pid in pids]
+        except psutil.Error:
+            self.processes = []
+
+    def __call__(self) -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in self.processes)
 
 
 def run(es: Elasticsearch, ours: IndexNames, raw: IndexNames, source: Iterator[Any], size: int,
         batch: int, blocks: int, home: Path) -> tuple[list[Block], float, int,
-                                                      list[tuple[int, float]]]:
-    """(blocks, source seconds, items, RSS samples): the pipelines and raw, block by block.
+                                                      list[tuple[int, float]], float]:
+    """(blocks, source seconds, items, RSS samples, index worker CPU seconds): the pipelines and
+    raw, block by block.
 
     The machine's speed drifts by a third within minutes (shared cores), so one raw write at the
     end compares the pipelines' average with one moment of raw: each block is measured
     pipelines-then-raw instead, so both sides see the same moments."""
     pipelines = Pipelines(es, ours, batch, home)
     recorder = Recorder(pipelines)
+    node_cpu = NodeCpu(es)
     proc = psutil.Process()
     samples, every = [], max(1, size // 10)
     per_block = max(1, -(-size // blocks))
     done: list[Block] = []
-    block, in_block = Block(), 0
     in_source = 0.0
     items = 0
+
+    def read_block() -> list[Any]:
+        nonlocal in_source
+        began = time.perf_counter()
+        listings = list(itertools.islice(source, per_block))
+        in_source += time.perf_counter() - began
+        return listings
 
     def close(block: Block, last: bool) -> None:
         began = time.perf_counter()
@@ -309,32 +346,38 @@ def run(es: Elasticsearch, ours: IndexNames, raw: IndexNames, source: Iterator[A
             block.pipelines += block.drain
         actions, block.listings = recorder.take(raw)
         block.points = len(actions) - block.listings
+        block.es_cpu += node_cpu()
         if block.listings:
-            block.raw = write_raw(es, actions, batch)
+            es_before = node_cpu()
+            block.raw, block.raw_cpu = write_raw(es, actions, batch)
+            block.raw_es_cpu = node_cpu() - es_before
             done.append(block)
 
-    while True:
-        began = time.perf_counter()
-        item = next(source, None)
-        in_source += time.perf_counter() - began
-        if item is None:
-            close(block, last=True)
-            break
-        if in_block == per_block:
-            close(block, last=False)
-            block, in_block = Block(), 0
-        began = time.perf_counter()  # after close(): a block's raw write is not ours
-        pipelines.process(item)
-        block.pipelines += time.perf_counter() - began
-        items += 1
-        in_block += 1
-        if items % every == 0:
-            samples.append((items, proc.memory_info().rss / 2**20))
+    # A block's listings are read from the source before they go through the pipelines, as raw's
+    # documents are in memory before streaming_bulk writes them: the pipelines' time is then theirs
+    # alone, not spread among the source's HTTP, JSON and HTML parsing (which, interleaved item by
+    # item, left the stages' caches cold: their CPU time was 1.3x what the same stages took fed
+    # from a list). One block of listings is held at a time.
+    listings = read_block()
+    while listings:
+        block = Block(es_cpu=-node_cpu())
+        cpu = time.thread_time()
+        for item in listings:
+            began = time.perf_counter()
+            pipelines.process(item)
+            block.pipelines += time.perf_counter() - began
+            items += 1
+            if items % every == 0:
+                samples.append((items, proc.memory_info().rss / 2**20))
+        block.stages_cpu = time.thread_time() - cpu
+        listings = read_block()
+        close(block, last=not listings)
     print(f"pipelines: {items} listings, {pipelines.points} history points, "
           f"{pipelines.matcher.group_count} product groups; dropped {pipelines.dropped}")
-    print(f"index step worker busy {pipelines.index_busy:.1f} s (mget + bulk of upserts and "
-          "points; overlapped with the stages and the source, as in a crawl)")
-    return done, in_source, items, samples
+    print(f"index step worker busy {pipelines.index_busy:.1f} s, {pipelines.index_cpu:.1f} s of "
+          "it on the CPU (mget + bulk of upserts and points; overlapped with the stages and the "
+          "source, as in a crawl)")
+    return done, in_source, items, samples, pipelines.index_cpu
 
 
 def main() -> None:
@@ -358,9 +401,9 @@ def main() -> None:
         for names in (ours, raw):
             ensure_indices(es, names)
         source = api_listings(market, platforms, args.size)
-        blocks, fetching, items, samples = run(es, ours, raw, source, args.size, args.batch,
-                                               args.blocks, home)
-        report(blocks, items, fetching, samples)
+        blocks, fetching, items, samples, index_cpu = run(
+            es, ours, raw, source, args.size, args.batch, args.blocks, home)
+        report(blocks, items, fetching, samples, index_cpu)
     finally:
         market.stop()
         for names in (ours, raw):
@@ -369,7 +412,7 @@ def main() -> None:
 
 
 def report(blocks: list[Block], items: int, fetching: float,
-           samples: list[tuple[int, float]]) -> None:
+           samples: list[tuple[int, float]], index_cpu: float) -> None:
     listings = sum(b.listings for b in blocks)
     points = sum(b.points for b in blocks)
     ours_seconds, raw_seconds = sum(b.pipelines for b in blocks), sum(b.raw for b in blocks)
@@ -388,6 +431,13 @@ def report(blocks: list[Block], items: int, fetching: float,
     print(f"ratio pipelines / raw: {ours_rate / raw_rate:.2f}x (goal >= 0.8x); by block "
           f"(each measured pipelines then raw, {len(blocks)} blocks): min {ratios[0]:.2f}x, "
           f"median {statistics.median(ratios):.2f}x, max {ratios[-1]:.2f}x; in order: {in_order}")
+    stages, es_ours = sum(b.stages_cpu for b in blocks), sum(b.es_cpu for b in blocks)
+    client, es_raw = sum(b.raw_cpu for b in blocks), sum(b.raw_es_cpu for b in blocks)
+    node = "Elasticsearch" if es_ours or es_raw else "Elasticsearch (remote: not counted)"
+    print(f"CPU seconds ({os.cpu_count()} cores): pipelines {stages + index_cpu + es_ours:.1f} "
+          f"(stages {stages:.1f}, index worker {index_cpu:.1f}, {node} {es_ours:.1f}, "
+          f"drains between blocks included); raw {client + es_raw:.1f} (client {client:.1f}, "
+          f"{node} {es_raw:.1f})")
     print(f"peak RSS of this process: {peak:.0f} MiB")
     print("RSS as the count grows: " + ", ".join(f"{n:,}: {mib:.0f} MiB" for n, mib in samples))
     if samples:
