@@ -11,6 +11,8 @@ beside raw ``elasticsearch.helpers.streaming_bulk`` of the very same documents, 
    platform's batch sizes; records the API leaves incomplete are completed from their product
    page as the ladder does (API values win). JS-only pages are not rendered: their listings keep
    what the API gave (and are dropped by validation when that lacks a price, as counted).
+   The listings of a block (below) are read before the block goes through the pipelines, as
+   raw's documents are in memory before it writes them; one block is held at a time.
 2. **Pipelines**: each Listing through the real pipeline objects — ``ValidatePipeline``,
    ``NormalizePipeline``, ``MatchPipeline`` (the matcher as a crawl uses it), then the index
    step exactly as ``IndexPipeline`` does it (``listing_document`` + ``ListingIndexer.index`` per
@@ -25,7 +27,10 @@ beside raw ``elasticsearch.helpers.streaming_bulk`` of the very same documents, 
    moments of a machine whose speed drifts.
 
 Printed: listings/s of both and their ratio (goal >= 0.8x raw), overall and per block, how long
-the index step's worker was busy (overlapped, so not the pipelines' time), the peak RSS, and
+the index step's worker was busy (overlapped, so not the pipelines' time), the CPU seconds each
+side cost (the stages' thread, the index worker, the Elasticsearch node's process when it runs on
+this machine, raw's client): on a machine of few cores that budget, not the wall time alone, says
+what bounds the ratio. Then the peak RSS, and
 RSS sampled every 10 % of the items (what may grow: the matcher's few feature records per
 product and one ~0.2 KB entry per listing; see docs/pipelines.md). Both index prefixes are
 deleted at the end.
