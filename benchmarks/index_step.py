@@ -18,7 +18,6 @@ over raw's, and the stages' cost, which ``ingest.py`` runs beside it on the same
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -85,18 +84,12 @@ def timed_run(es: Elasticsearch, docs: list[dict[str, Any]], batch: int, home: P
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--cache", type=Path, default=None,
-                        help="pickle of the source listings (shared with stages.py; default "
-                             "$TMPDIR/pw-stages-<size>.pickle)")
+    parser = stages.source_options(__doc__.split("\n")[0], runs=2)
     parser.add_argument("--batch", type=int, default=500, help="index batch (IndexPipeline's)")
     parser.add_argument("--es-url", default=os.environ.get("ES_URL", "http://127.0.0.1:9200"))
     args = parser.parse_args()
-    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
-    listings = stages.source(args.size, args.cache or tmp / f"pw-stages-{args.size}.pickle")
-    home = tmp / f"pwbench-index-step-{uuid.uuid4().hex[:8]}"
+    listings = stages.cached_source(args)
+    home = stages.TMP / f"pwbench-index-step-{uuid.uuid4().hex[:8]}"
     docs = documents(listings, args.batch, home)
     del listings
     es = Elasticsearch(args.es_url, request_timeout=120)

@@ -34,6 +34,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import ingest  # noqa: E402
 
+TMP = Path(os.environ.get("TMPDIR", "/tmp"))
+
 
 def source(size: int, cache: Path) -> list[Any]:
     """The listings of the fixture API path, from ``cache`` when it is there."""
@@ -71,21 +73,29 @@ def timed_run(listings: list[Any], home: Path) -> tuple[float, int]:
     return seconds, made
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def source_options(description: str, runs: int) -> argparse.ArgumentParser:
+    """The options of a benchmark over the cached source: ``--size``, ``--runs``, ``--cache``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--cache", type=Path, default=None,
-                        help="pickle of the source listings "
-                             "(default $TMPDIR/pw-stages-<size>.pickle)")
-    args = parser.parse_args()
-    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
-    cache = args.cache or tmp / f"pw-stages-{args.size}.pickle"
-    listings = source(args.size, cache)
+                        help="pickle of the source listings, shared by stages.py and "
+                             "index_step.py (default $TMPDIR/pw-stages-<size>.pickle)")
+    return parser
+
+
+def cached_source(args: argparse.Namespace) -> list[Any]:
+    """``source`` for the parsed ``source_options``."""
+    return source(args.size, args.cache or TMP / f"pw-stages-{args.size}.pickle")
+
+
+def main() -> None:
+    args = source_options(__doc__.split("\n")[0], runs=3).parse_args()
+    listings = cached_source(args)
     gc.freeze()
     seconds = []
     for run in range(1, args.runs + 1):
-        spent, made = timed_run(listings, tmp / "pw-stages-home")
+        spent, made = timed_run(listings, TMP / "pw-stages-home")
         seconds.append(spent)
         print(f"run {run}: {len(listings)} listings through the stages in {spent:.2f} s "
               f"({len(listings) / spent:,.0f} listings/s, {spent / len(listings) * 1e3:.3f} ms "
