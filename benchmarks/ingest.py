@@ -246,8 +246,9 @@ class Block:
     pipelines: float = 0.0
     raw: float = 0.0
     drain: float = 0.0
-    """Waiting for the index worker at the block's end: counted for the last block only (the
-    flush on close); between blocks it is the pause that keeps raw's writes off our worker."""
+    """Waiting for the index worker to finish the block's writes before raw writes the same
+    documents: part of ``pipelines`` (the source is read between blocks, so the worker cannot
+    finish its work unseen while this thread waits for the marketplace)."""
     stages_cpu: float = 0.0
     """CPU seconds of the thread running the stages (the pipelines' time is wall time)."""
     es_cpu: float = 0.0
@@ -345,12 +346,11 @@ def run(es: Elasticsearch, ours: IndexNames, raw: IndexNames, source: Iterator[A
         in_source += time.perf_counter() - began
         return listings
 
-    def close(block: Block, last: bool) -> None:
+    def close(block: Block) -> None:
         began = time.perf_counter()
         pipelines.flush(wait=True)
         block.drain = time.perf_counter() - began
-        if last:  # the flush on close: part of the pipelines' time
-            block.pipelines += block.drain
+        block.pipelines += block.drain
         actions, block.listings = recorder.take(raw)
         block.points = len(actions) - block.listings
         block.es_cpu += node_cpu()
@@ -378,8 +378,8 @@ def run(es: Elasticsearch, ours: IndexNames, raw: IndexNames, source: Iterator[A
             if items % every == 0:
                 samples.append((items, proc.memory_info().rss / 2**20))
         block.stages_cpu = time.thread_time() - cpu
+        close(block)
         listings = read_block()
-        close(block, last=not listings)
     print(f"pipelines: {items} listings, {pipelines.points} history points, "
           f"{pipelines.matcher.group_count} product groups; dropped {pipelines.dropped}")
     print(f"index step worker busy {pipelines.index_busy:.1f} s, {pipelines.index_cpu:.1f} s of "
@@ -424,7 +424,7 @@ def report(blocks: list[Block], items: int, fetching: float,
     listings = sum(b.listings for b in blocks)
     points = sum(b.points for b in blocks)
     ours_seconds, raw_seconds = sum(b.pipelines for b in blocks), sum(b.raw for b in blocks)
-    between = sum(b.drain for b in blocks[:-1])
+    drains = sum(b.drain for b in blocks)
     ours_rate, raw_rate = listings / ours_seconds, listings / raw_seconds
     ratios = sorted(b.ratio for b in blocks)
     in_order = " ".join(f"{b.ratio:.2f}" for b in blocks)
@@ -432,8 +432,8 @@ def report(blocks: list[Block], items: int, fetching: float,
     print(f"\nsource (fixture API, not in the ratio): {items} listings in {fetching:.1f} s")
     print(f"pipelines (validate+normalize+match+index): {listings} listings indexed in "
           f"{ours_seconds:.1f} s = {ours_rate:,.0f} listings/s ({items - listings} dropped or "
-          f"not indexed; not counted: {between:.1f} s waiting for the index worker between "
-          "blocks, time a crawl spends fetching)")
+          f"not indexed; {drains:.1f} s of the time waiting for the index worker to finish a "
+          "block's writes)")
     print(f"raw streaming_bulk of the same {listings + points} documents ({listings} listings + "
           f"{points} history points): {raw_seconds:.1f} s = {raw_rate:,.0f} listings/s")
     print(f"ratio pipelines / raw: {ours_rate / raw_rate:.2f}x (goal >= 0.8x); by block "
@@ -444,7 +444,7 @@ def report(blocks: list[Block], items: int, fetching: float,
     node = "Elasticsearch" if es_ours or es_raw else "Elasticsearch (remote: not counted)"
     print(f"CPU seconds ({os.cpu_count()} cores): pipelines {stages + index_cpu + es_ours:.1f} "
           f"(stages {stages:.1f}, index worker {index_cpu:.1f}, {node} {es_ours:.1f}, "
-          f"drains between blocks included); raw {client + es_raw:.1f} (client {client:.1f}, "
+          f"drains included); raw {client + es_raw:.1f} (client {client:.1f}, "
           f"{node} {es_raw:.1f})")
     print(f"peak RSS of this process: {peak:.0f} MiB")
     print("RSS as the count grows: " + ", ".join(f"{n:,}: {mib:.0f} MiB" for n, mib in samples))
