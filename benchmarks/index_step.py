@@ -41,17 +41,11 @@ from tests.support.es import drop_prefix  # noqa: E402
 
 def documents(listings: list[Any], batch: int, home: Path) -> list[dict[str, Any]]:
     """The listing documents the stages make of ``listings`` (what the index step receives)."""
-    pipelines = ingest.Pipelines(None, None, batch, home)  # type: ignore[arg-type]
     made: list[dict[str, Any]] = []
-
-    def keep(wait: bool = False) -> None:
-        made.extend(pipelines.buffer)
-        pipelines.buffer = []
-
-    pipelines.flush = keep  # type: ignore[method-assign]
+    pipelines = stages.stages_only(home, batch, made.extend)
     for listing in listings:
         pipelines.process(listing)
-    keep()
+    pipelines.flush()
     return made
 
 

@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,22 +55,34 @@ def source(size: int, cache: Path) -> list[Any]:
     return listings
 
 
+def stages_only(home: Path, batch: int,
+                on_batch: Callable[[list[dict[str, Any]]], None]) -> ingest.Pipelines:
+    """The pipeline objects with no index step: each batch of documents goes to ``on_batch``."""
+    pipelines = ingest.Pipelines(None, None, batch, home)  # type: ignore[arg-type]
+
+    def hand_over(wait: bool = False) -> None:
+        batch, pipelines.buffer = pipelines.buffer, []
+        on_batch(batch)
+
+    pipelines.flush = hand_over  # type: ignore[method-assign]
+    return pipelines
+
+
 def timed_run(listings: list[Any], home: Path) -> tuple[float, int]:
-    """Seconds for the stages over ``listings``, and how many documents came out."""
-    pipelines = ingest.Pipelines(None, None, 500, home)  # type: ignore[arg-type]  # no index step
+    """Seconds for the stages over ``listings``, and how many documents came out (counted and
+    dropped: a crawl holds no documents once a batch is written)."""
     made = 0
 
-    def count_and_drop(wait: bool = False) -> None:
+    def count(batch: list[dict[str, Any]]) -> None:
         nonlocal made
-        made += len(pipelines.buffer)
-        pipelines.buffer = []
+        made += len(batch)
 
-    pipelines.flush = count_and_drop  # type: ignore[method-assign]
+    pipelines = stages_only(home, 500, count)
     began = time.perf_counter()
     for listing in listings:
         pipelines.process(listing)
     seconds = time.perf_counter() - began
-    count_and_drop()
+    pipelines.flush()
     return seconds, made
 
 
