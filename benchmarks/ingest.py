@@ -446,12 +446,34 @@ def report(blocks: list[Block], items: int, fetching: float,
           f"(stages {stages:.1f}, index worker {index_cpu:.1f}, {node} {es_ours:.1f}, "
           f"drains included); raw {client + es_raw:.1f} (client {client:.1f}, "
           f"{node} {es_raw:.1f})")
+    print(cpu_bounds(raw_seconds, stages, index_cpu, es_ours, os.cpu_count() or 1))
     print(f"peak RSS of this process: {peak:.0f} MiB")
     print("RSS as the count grows: " + ", ".join(f"{n:,}: {mib:.0f} MiB" for n, mib in samples))
     if samples:
         growth = samples[-1][1] - samples[0][1]
         print(f"growth from the first to the last sample: {growth:+.0f} MiB "
               f"({growth * 2**20 / max(1, samples[-1][0] - samples[0][0]):.0f} bytes/listing)")
+
+
+def cpu_bounds(raw_seconds: float, stages: float, index_cpu: float, node: float,
+               cores: int) -> str:
+    """The best ratio the pipelines' measured CPU seconds allow, whatever the scheduling.
+
+    Two bounds on the pipelines' wall time: the stages and the index worker are threads of one
+    interpreter, and run Python one at a time (the worker's system calls excepted, so this is
+    close, not exact); and all their CPU, the node's included, spread over every core at once.
+    When the bound is under the goal, no overlapping of the same work can reach it: only less
+    CPU can."""
+    one_interpreter = stages + index_cpu
+    all_cores = (stages + index_cpu + node) / cores
+    best = max(one_interpreter, all_cores)
+    if not best:
+        return "best ratio these CPU seconds allow: unknown (no CPU measured)"
+    return (f"best ratio these CPU seconds allow: {raw_seconds / best:.2f}x (stages + index "
+            f"worker in one interpreter: {one_interpreter:.1f} s of Python, bound "
+            f"{raw_seconds / one_interpreter if one_interpreter else 0:.2f}x; all of the "
+            f"pipelines' CPU over {cores} cores: {all_cores:.1f} s, bound "
+            f"{raw_seconds / all_cores if all_cores else 0:.2f}x)")
 
 
 if __name__ == "__main__":
