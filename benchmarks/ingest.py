@@ -30,8 +30,8 @@ Printed: listings/s of both and their ratio (goal >= 0.8x raw), overall and per 
 the index step's worker was busy (overlapped, so not the pipelines' time), the CPU seconds each
 side cost (the stages' thread, the index worker, the Elasticsearch node's process when it runs on
 this machine, raw's client): on a machine of few cores that budget, not the wall time alone, says
-what bounds the ratio. Then the peak RSS, and
-RSS sampled every 10 % of the items (what may grow: the matcher's few feature records per
+what bounds the ratio, and the best ratio it allows is printed too (``cpu_bounds``). Then the peak
+RSS, and RSS sampled every 10 % of the items (what may grow: the matcher's few feature records per
 product and one ~0.2 KB entry per listing; see docs/pipelines.md). Both index prefixes are
 deleted at the end.
 """
