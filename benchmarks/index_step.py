@@ -65,9 +65,7 @@ def timed_run(es: Elasticsearch, docs: list[dict[str, Any]], batch: int, home: P
             points += pipelines.indexer.index(docs[start:start + batch]).history_points
         wall, cpu, node = time.perf_counter() - began, time.thread_time() - cpu, node_cpu() - node
         actions, listings = recorder.take(raw)
-        raw_node = node_cpu()
-        raw_wall, raw_cpu = ingest.write_raw(es, actions, batch)
-        raw_node = node_cpu() - raw_node
+        raw_wall, raw_cpu, raw_node = ingest.write_raw(es, actions, batch, node_cpu)
         print(f"index step: {listings} listings + {points} history points in {wall:.2f} s "
               f"(CPU: this thread {cpu:.2f} s, Elasticsearch {node:.2f} s); raw streaming_bulk "
               f"of the same {len(actions)} documents {raw_wall:.2f} s (CPU: client {raw_cpu:.2f} s,"
@@ -83,7 +81,7 @@ def main() -> None:
     parser.add_argument("--es-url", default=os.environ.get("ES_URL", "http://127.0.0.1:9200"))
     args = parser.parse_args()
     listings = stages.cached_source(args)
-    home = stages.TMP / f"pwbench-index-step-{uuid.uuid4().hex[:8]}"
+    home = ingest.TMP / f"pwbench-index-step-{uuid.uuid4().hex[:8]}"
     docs = documents(listings, args.batch, home)
     del listings
     es = Elasticsearch(args.es_url, request_timeout=120)

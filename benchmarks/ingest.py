@@ -59,6 +59,7 @@ import httpx
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
+TMP = Path(os.environ.get("TMPDIR", "/tmp"))
 sys.path.insert(0, str(REPO))
 
 from elasticsearch import Elasticsearch  # noqa: E402
@@ -289,16 +290,17 @@ class Recorder:
         return raw, listings
 
 
-def write_raw(es: Elasticsearch, actions: list[dict[str, Any]], batch: int) -> tuple[float, float]:
+def write_raw(es: Elasticsearch, actions: list[dict[str, Any]], batch: int,
+              node_cpu: NodeCpu) -> tuple[float, float, float]:
     """Seconds raw ``streaming_bulk`` takes for ``actions`` (same chunk size as the index step),
-    and the CPU seconds of this thread in it."""
+    the CPU seconds of this thread in it, and the node's CPU seconds meanwhile."""
     gc.collect()
-    began, cpu = time.perf_counter(), time.thread_time()
+    began, cpu, node = time.perf_counter(), time.thread_time(), node_cpu()
     for ok, info in streaming_bulk(es, actions, chunk_size=batch * 2, raise_on_error=False,
                                    max_retries=3):
         if not ok:
             raise SystemExit(f"raw bulk refused a document: {info}")
-    return time.perf_counter() - began, time.thread_time() - cpu
+    return time.perf_counter() - began, time.thread_time() - cpu, node_cpu() - node
 
 
 class NodeCpu:
@@ -355,9 +357,7 @@ def run(es: Elasticsearch, ours: IndexNames, raw: IndexNames, source: Iterator[A
         block.points = len(actions) - block.listings
         block.es_cpu += node_cpu()
         if block.listings:
-            es_before = node_cpu()
-            block.raw, block.raw_cpu = write_raw(es, actions, batch)
-            block.raw_es_cpu = node_cpu() - es_before
+            block.raw, block.raw_cpu, block.raw_es_cpu = write_raw(es, actions, batch, node_cpu)
             done.append(block)
 
     # A block's listings are read from the source before they go through the pipelines, as raw's
@@ -404,7 +404,7 @@ def main() -> None:
     market = fixture_market(args.size, platforms)
     print(f"marketplace of {market.size} items, platforms {platforms}, index batch {args.batch}, "
           f"{args.blocks} blocks")
-    home = Path(os.environ.get("TMPDIR", "/tmp")) / f"pwbench-{run_id}"
+    home = TMP / f"pwbench-{run_id}"
     try:
         for names in (ours, raw):
             ensure_indices(es, names)
@@ -466,14 +466,14 @@ def cpu_bounds(raw_seconds: float, stages: float, index_cpu: float, node: float,
     CPU can."""
     one_interpreter = stages + index_cpu
     all_cores = (stages + index_cpu + node) / cores
-    best = max(one_interpreter, all_cores)
-    if not best:
+    if not one_interpreter:
         return "best ratio these CPU seconds allow: unknown (no CPU measured)"
-    return (f"best ratio these CPU seconds allow: {raw_seconds / best:.2f}x (stages + index "
-            f"worker in one interpreter: {one_interpreter:.1f} s of Python, bound "
-            f"{raw_seconds / one_interpreter if one_interpreter else 0:.2f}x; all of the "
-            f"pipelines' CPU over {cores} cores: {all_cores:.1f} s, bound "
-            f"{raw_seconds / all_cores if all_cores else 0:.2f}x)")
+    # all_cores > 0 too: it includes the same (positive) Python seconds.
+    return (f"best ratio these CPU seconds allow: "
+            f"{raw_seconds / max(one_interpreter, all_cores):.2f}x (stages + index worker in one "
+            f"interpreter: {one_interpreter:.1f} s of Python, bound "
+            f"{raw_seconds / one_interpreter:.2f}x; all of the pipelines' CPU over {cores} cores: "
+            f"{all_cores:.1f} s, bound {raw_seconds / all_cores:.2f}x)")
 
 
 if __name__ == "__main__":

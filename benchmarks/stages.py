@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import pickle
 import statistics
 import subprocess
@@ -34,8 +33,6 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import ingest  # noqa: E402
-
-TMP = Path(os.environ.get("TMPDIR", "/tmp"))
 
 
 def source(size: int, cache: Path) -> list[Any]:
@@ -99,7 +96,7 @@ def source_options(description: str, runs: int) -> argparse.ArgumentParser:
 
 def cached_source(args: argparse.Namespace) -> list[Any]:
     """``source`` for the parsed ``source_options``."""
-    return source(args.size, args.cache or TMP / f"pw-stages-{args.size}.pickle")
+    return source(args.size, args.cache or ingest.TMP / f"pw-stages-{args.size}.pickle")
 
 
 def main() -> None:
@@ -108,7 +105,7 @@ def main() -> None:
     gc.freeze()
     seconds = []
     for run in range(1, args.runs + 1):
-        spent, made = timed_run(listings, TMP / "pw-stages-home")
+        spent, made = timed_run(listings, ingest.TMP / "pw-stages-home")
         seconds.append(spent)
         print(f"run {run}: {len(listings)} listings through the stages in {spent:.2f} s "
               f"({len(listings) / spent:,.0f} listings/s, {spent / len(listings) * 1e3:.3f} ms "
