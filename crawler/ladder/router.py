@@ -2,10 +2,10 @@
 
 The ladder: official API first; on AUTH/PERMISSION the API is off for the rest of the run (one
 clear error naming the setting); QUOTA waits as the platform says (then falls back when the wait
-would pass ``max_quota_wait``); SERVER retries with backoff, then falls back; MALFORMED is
-asked again once, then rejected with its reason and falls back; NOT_FOUND marks the listing
-delisted. Pages are read statically, rendered when they need a browser, retried after a backoff
-when blocked.
+would pass ``max_quota_wait``, or after ``retries`` retries); SERVER retries with backoff, then
+falls back; MALFORMED is asked again once, then rejected with its reason and falls back;
+NOT_FOUND marks the listing delisted. Pages are read statically, rendered when they need a
+browser, retried after a backoff when blocked.
 
 Stats (docs/spiders.md): ``pricewatch/<platform>/source/<api|page|rendered>``, ``.../blocked``,
 ``.../fallback/<reason>``, ``.../disagreement/<field>``, ``.../delisted``, ``.../retry/<reason>``,
@@ -132,12 +132,20 @@ class PlatformRouter(PageSide):
             yield from self.fall_back(call, kind.value)
         elif kind is ErrorKind.QUOTA:
             wait = self.policy.quota_wait(error.retry_after, attempt)
-            if wait is None:
+            if attempt >= self.policy.retries:
+                # The call failed on every attempt (any mix of faults): counted apart from a ban
+                # longer than max_quota_wait, which asks for a different remedy.
+                self.log_once("quota-retries", logging.WARNING,
+                              "%(p)s: quota answer %(code)s after %(r)s retries of the call: "
+                              "falling back to pages",
+                              {"p": self.platform, "code": error.code, "r": self.policy.retries})
+                yield from self.fall_back(call, "retries")
+            elif wait is None:
                 self.log_once(f"quota-{error.code}", logging.WARNING,
                               "%(p)s: quota answer %(code)s asks for %(wait)s s (bound "
-                              "max_quota_wait = %(max)s s, retries = %(r)s): falling back to pages",
+                              "max_quota_wait = %(max)s s): falling back to pages",
                               {"p": self.platform, "code": error.code, "wait": error.retry_after,
-                               "max": self.policy.max_quota_wait, "r": self.policy.retries})
+                               "max": self.policy.max_quota_wait})
                 yield from self.fall_back(call, "quota")
             else:
                 self.count("retry/quota")

@@ -183,12 +183,14 @@ def test_quota_waits_as_asked_and_resigns(retry_after: float | None, attempt: in
     assert stats["pricewatch/shop/retry/quota"] == 1
 
 
-@pytest.mark.parametrize(("retry_after", "attempt"), [(31.0, 0), (1.0, 3)])
-def test_quota_beyond_the_bound_falls_back(retry_after: float, attempt: int) -> None:
+@pytest.mark.parametrize(("retry_after", "attempt", "reason"),
+                         [(31.0, 0, "quota"), (1.0, 3, "retries"), (31.0, 3, "retries")])
+def test_quota_beyond_the_bound_falls_back(retry_after: float, attempt: int, reason: str) -> None:
     error = ApiError(ErrorKind.QUOTA, "QuotaExceeded", "x", retry_after=retry_after)
     r, stats = router(Client({"q": ApiResult(error=error)}))
     (page,) = list(r.api_answer(call("1"), answer("q"), attempt))
-    assert isinstance(page, FetchPage) and stats["pricewatch/shop/fallback/quota"] == 1
+    assert isinstance(page, FetchPage) and stats[f"pricewatch/shop/fallback/{reason}"] == 1
+    assert [k for k in stats if "/fallback/" in k] == [f"pricewatch/shop/fallback/{reason}"]
 
 
 def test_server_fault_retries_with_backoff_then_falls_back() -> None:
